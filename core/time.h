@@ -16,6 +16,8 @@ inline constexpr Nanos kSecond = 1'000'000'000;
 inline constexpr Nanos kMinute = 60 * kSecond;
 inline constexpr Nanos kHour = 60 * kMinute;
 
-constexpr double to_seconds(Nanos t) { return static_cast<double>(t) / kSecond; }
+constexpr double to_seconds(Nanos t) {
+    return static_cast<double>(t) / kSecond;
+}
 
 }  // namespace core

@@ -1,0 +1,312 @@
+#include "core/chain.h"
+
+#include <algorithm>
+#include <deque>
+#include <string>
+
+#include "core/pow.h"
+
+namespace core {
+
+bool Chain::CandidateOrder::operator()(const BlockIndex* a, const BlockIndex* b) const {
+    if (a->chain_work != b->chain_work) return a->chain_work > b->chain_work;
+    return a->sequence < b->sequence;
+}
+
+Chain::Chain(const ConsensusParams& params, BlockRef genesis, ChainOptions options)
+    : params_(params), pow_limit_(params.pow_limit()), options_(options) {
+    auto index = std::make_unique<BlockIndex>();
+    index->block = std::move(genesis);
+    index->chain_work = block_work(index->block->header().bits);
+    index->sequence = next_sequence_++;
+    index->status = BlockIndex::Status::kValid;
+    apply_genesis(state_, *index->block);
+    active_.push_back(index.get());
+    index_.emplace(index->hash(), std::move(index));
+}
+
+const BlockIndex* Chain::find(const Hash256& hash) const {
+    auto it = index_.find(hash);
+    return it == index_.end() ? nullptr : it->second.get();
+}
+
+bool Chain::knows(const Hash256& hash) const {
+    return index_.count(hash) != 0 || orphans_.count(hash) != 0;
+}
+
+bool Chain::is_orphan(const Hash256& hash) const {
+    return orphans_.count(hash) != 0;
+}
+
+const BlockIndex* Chain::at_height(std::uint64_t height) const {
+    return height < active_.size() ? active_[height] : nullptr;
+}
+
+bool Chain::on_active_chain(const BlockIndex* index) const {
+    return index->height < active_.size() && active_[index->height] == index;
+}
+
+const BlockIndex* Chain::ancestor(const BlockIndex* index, std::uint64_t height) const {
+    if (height > index->height) return nullptr;
+    if (on_active_chain(index)) return active_[height];
+    while (index->height > height) {
+        index = index->parent;
+        if (on_active_chain(index)) return active_[height];
+    }
+    return index;
+}
+
+const BlockIndex* Chain::fork_point(const BlockIndex* index) const {
+    while (!on_active_chain(index))
+        index = index->parent;
+    return index;
+}
+
+std::int64_t Chain::median_time_past(const BlockIndex* parent) const {
+    std::vector<std::int64_t> times;
+    for (const BlockIndex* p = parent; p != nullptr && times.size() < 11; p = p->parent) {
+        times.push_back(p->block->header().time);
+    }
+    std::sort(times.begin(), times.end());
+    return times[times.size() / 2];
+}
+
+std::uint32_t Chain::next_bits(const BlockIndex* parent) const {
+    const std::uint32_t parent_bits = parent->block->header().bits;
+    const std::uint32_t window = params_.retarget_window;
+    if (window == 0 || (parent->height + 1) % window != 0) return parent_bits;
+    const BlockIndex* first = ancestor(parent, parent->height + 1 - window);
+    return calculate_next_bits(parent_bits, first->block->header().time,
+                               parent->block->header().time, params_.retarget_timespan_s(),
+                               pow_limit_);
+}
+
+ValidationResult Chain::check_header_in_context(const Block& block, const BlockIndex* parent,
+                                                std::int64_t now_s) const {
+    const BlockHeader& h = block.header();
+    const std::uint32_t expected_bits = next_bits(parent);
+    if (h.bits != expected_bits) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "bits 0x%08x, expected 0x%08x", h.bits, expected_bits);
+        return ValidationResult::invalid(Reject::kBadBits, buf);
+    }
+    const std::int64_t mtp = median_time_past(parent);
+    if (static_cast<std::int64_t>(h.time) <= mtp) {
+        return ValidationResult::invalid(
+            Reject::kTimeTooOld, "time " + std::to_string(h.time) +
+                                     " is not after the median time past " + std::to_string(mtp));
+    }
+    if (static_cast<std::int64_t>(h.time) > now_s + params_.max_future_block_time_s) {
+        return ValidationResult::invalid(
+            Reject::kTimeTooNew, "time " + std::to_string(h.time) + " is too far in the future");
+    }
+    if (block.height() != parent->height + 1) {
+        return ValidationResult::invalid(Reject::kBadCoinbase,
+                                         "coinbase height " + std::to_string(block.height()) +
+                                             ", expected " + std::to_string(parent->height + 1));
+    }
+    return ValidationResult::valid();
+}
+
+BlockIndex* Chain::add_to_tree(const BlockRef& block, BlockIndex* parent, std::uint64_t sequence) {
+    auto index = std::make_unique<BlockIndex>();
+    index->block = block;
+    index->parent = parent;
+    index->height = parent->height + 1;
+    index->chain_work = parent->chain_work + block_work(block->header().bits);
+    index->sequence = sequence;
+    index->status =
+        parent->invalid() ? BlockIndex::Status::kInvalidParent : BlockIndex::Status::kHeaderValid;
+    BlockIndex* raw = index.get();
+    parent->children.push_back(raw);
+    index_.emplace(block->hash(), std::move(index));
+    if (!raw->invalid() && raw->chain_work > tip()->chain_work) candidates_.insert(raw);
+    return raw;
+}
+
+void Chain::add_orphan(const BlockRef& block) {
+    while (orphans_.size() >= options_.max_orphans && !orphans_by_age_.empty()) {
+        auto oldest = orphans_by_age_.begin();
+        auto it = orphans_.find(oldest->second);
+        const Hash256 parent = it->second.block->prev();
+        auto range = orphans_by_parent_.equal_range(parent);
+        for (auto r = range.first; r != range.second; ++r) {
+            if (r->second == oldest->second) {
+                orphans_by_parent_.erase(r);
+                break;
+            }
+        }
+        orphans_.erase(it);
+        orphans_by_age_.erase(oldest);
+    }
+    const std::uint64_t sequence = next_sequence_++;
+    orphans_.emplace(block->hash(), Orphan{block, sequence});
+    orphans_by_age_.emplace(sequence, block->hash());
+    orphans_by_parent_.emplace(block->prev(), block->hash());
+}
+
+AcceptResult Chain::accept(const BlockRef& block, std::int64_t now_s) {
+    AcceptResult out;
+    const Hash256& hash = block->hash();
+    if (knows(hash)) {
+        out.status = AcceptResult::Status::kDuplicate;
+        out.result = ValidationResult::invalid(Reject::kDuplicateBlock,
+                                               "block " + hash.display_hex() + " is known");
+        return out;
+    }
+    out.result = block->check(params_, options_.shared_validation);
+    if (!out.result.ok()) return out;
+
+    auto parent_it = index_.find(block->prev());
+    if (parent_it == index_.end()) {
+        if (block->prev().is_zero()) {
+            out.result = ValidationResult::invalid(Reject::kBadGenesis,
+                                                   "a different genesis block (foreign chain)");
+            return out;
+        }
+        add_orphan(block);
+        Hash256 missing = block->prev();
+        for (auto it = orphans_.find(missing); it != orphans_.end(); it = orphans_.find(missing)) {
+            missing = it->second.block->prev();
+        }
+        out.status = AcceptResult::Status::kOrphan;
+        out.missing_parent = missing;
+        out.result = ValidationResult::invalid(
+            Reject::kOrphan, "parent " + block->prev().display_hex() + " is unknown");
+        return out;
+    }
+    BlockIndex* parent = parent_it->second.get();
+    if (parent->invalid()) {
+        add_to_tree(block, parent, next_sequence_++);
+        out.result = ValidationResult::invalid(
+            Reject::kInvalidParent, "parent " + parent->hash().display_hex() + " is invalid");
+        return out;
+    }
+    out.result = check_header_in_context(*block, parent, now_s);
+    if (!out.result.ok()) return out;
+
+    add_to_tree(block, parent, next_sequence_++);
+    out.added.push_back(block);
+    resolve_orphans(hash, now_s, out);
+    activate_best_chain(out);
+
+    const BlockIndex* self = find(hash);
+    if (self->invalid()) {
+        out.status = AcceptResult::Status::kInvalid;
+        if (out.result.ok()) {
+            out.result =
+                ValidationResult::invalid(Reject::kInvalidParent, "descends from an invalid block");
+        }
+        return out;
+    }
+    out.status = AcceptResult::Status::kAccepted;
+    out.result = ValidationResult::valid();
+    return out;
+}
+
+void Chain::resolve_orphans(const Hash256& parent_hash, std::int64_t now_s, AcceptResult& out) {
+    std::deque<Hash256> queue{parent_hash};
+    while (!queue.empty()) {
+        const Hash256 current = queue.front();
+        queue.pop_front();
+        std::vector<Orphan> children;
+        auto range = orphans_by_parent_.equal_range(current);
+        for (auto it = range.first; it != range.second; ++it) {
+            children.push_back(orphans_.at(it->second));
+        }
+        orphans_by_parent_.erase(range.first, range.second);
+        std::sort(children.begin(), children.end(),
+                  [](const Orphan& a, const Orphan& b) { return a.sequence < b.sequence; });
+        BlockIndex* parent = index_.at(current).get();
+        for (const Orphan& child : children) {
+            orphans_.erase(child.block->hash());
+            orphans_by_age_.erase(child.sequence);
+            if (!parent->invalid() && !check_header_in_context(*child.block, parent, now_s).ok()) {
+                continue;  // invalid in context: dropped, like any invalid block
+            }
+            add_to_tree(child.block, parent, child.sequence);
+            if (parent->invalid()) continue;
+            out.added.push_back(child.block);
+            queue.push_back(child.block->hash());
+        }
+    }
+}
+
+void Chain::mark_invalid(BlockIndex* index, AcceptResult& out) {
+    index->status = BlockIndex::Status::kInvalid;
+    out.invalidated.push_back(index->hash());
+    std::vector<BlockIndex*> stack(index->children.begin(), index->children.end());
+    while (!stack.empty()) {
+        BlockIndex* b = stack.back();
+        stack.pop_back();
+        if (b->status != BlockIndex::Status::kInvalidParent) {
+            b->status = BlockIndex::Status::kInvalidParent;
+            out.invalidated.push_back(b->hash());
+        }
+        stack.insert(stack.end(), b->children.begin(), b->children.end());
+    }
+}
+
+void Chain::disconnect_tip() {
+    undo_block(state_, *tip()->block);
+    active_.pop_back();
+}
+
+bool Chain::connect(BlockIndex* index, AcceptResult& out) {
+    ValidationResult r = apply_block(state_, *index->block, index->height, params_);
+    if (!r.ok()) {
+        if (index->block == out.added.front()) out.result = r;
+        mark_invalid(index, out);
+        return false;
+    }
+    index->status = BlockIndex::Status::kValid;
+    active_.push_back(index);
+    return true;
+}
+
+void Chain::activate_best_chain(AcceptResult& out) {
+    const BlockIndex* original_tip = tip();
+    while (true) {
+        BlockIndex* best = nullptr;
+        while (!candidates_.empty()) {
+            BlockIndex* c = *candidates_.begin();
+            if (c->invalid() || c->chain_work <= tip()->chain_work) {
+                candidates_.erase(candidates_.begin());
+                continue;
+            }
+            best = c;
+            break;
+        }
+        if (best == nullptr) break;
+
+        std::vector<BlockIndex*> path;
+        BlockIndex* fork = best;
+        while (!on_active_chain(fork)) {
+            path.push_back(fork);
+            fork = fork->parent;
+        }
+        if (tip() != fork) candidates_.insert(active_.back());  // may be needed if we fail
+        while (tip() != fork)
+            disconnect_tip();
+        for (auto it = path.rbegin(); it != path.rend(); ++it) {
+            if (!connect(*it, out)) break;
+        }
+    }
+    if (tip() == original_tip) return;
+
+    TipChange change;
+    change.old_tip = original_tip;
+    change.new_tip = tip();
+    const BlockIndex* a = original_tip;
+    while (!on_active_chain(a)) {
+        change.disconnected.push_back(a->block);
+        a = a->parent;
+    }
+    change.fork_point = a;
+    for (std::uint64_t h = a->height + 1; h < active_.size(); ++h) {
+        change.connected.push_back(active_[h]->block);
+    }
+    out.tip_change = std::move(change);
+}
+
+}  // namespace core

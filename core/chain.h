@@ -1,0 +1,149 @@
+// Chain: the tree of every valid block a node has seen, most-work fork choice, reorgs,
+// and a bounded pool of orphans (blocks whose parent is not yet known).
+//
+// Fork choice: the tip is the block with the most cumulative work; among equal work the
+// one seen first wins (the tip only moves for strictly more work). A reorg undoes blocks
+// back to the fork point and applies the new branch; a block that fails to apply is
+// marked invalid with all its descendants, and the chain settles on the best valid tip.
+// Single-threaded: one Chain belongs to one node.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <vector>
+
+#include "core/block.h"
+#include "core/ledger.h"
+#include "core/params.h"
+#include "core/uint256.h"
+#include "core/validation.h"
+
+namespace core {
+
+struct BlockIndex {
+    enum class Status : std::uint8_t {
+        kHeaderValid,    // passed every check but the ledger; not yet connected
+        kValid,          // applied to the ledger at least once
+        kInvalid,        // failed to apply
+        kInvalidParent,  // descends from an invalid block
+    };
+
+    BlockRef block;
+    BlockIndex* parent = nullptr;
+    std::vector<BlockIndex*> children;  // in arrival order
+    std::uint64_t height = 0;
+    U256 chain_work;             // cumulative work up to and including this block
+    std::uint64_t sequence = 0;  // arrival order at this node (first-seen tie-break)
+    Status status = Status::kHeaderValid;
+
+    const Hash256& hash() const { return block->hash(); }
+    bool invalid() const { return status == Status::kInvalid || status == Status::kInvalidParent; }
+};
+
+struct ChainOptions {
+    // Remember successful context-free checks on the shared Block/Transaction objects so
+    // other nodes skip them. Off: every node checks everything itself.
+    bool shared_validation = true;
+    // Most orphans held; the oldest is dropped first.
+    std::size_t max_orphans = 512;
+};
+
+// A move of the tip, in net terms: from old_tip back to fork_point, then forward to new_tip.
+struct TipChange {
+    const BlockIndex* old_tip = nullptr;
+    const BlockIndex* new_tip = nullptr;
+    const BlockIndex* fork_point = nullptr;
+    std::vector<BlockRef> disconnected;  // old tip first
+    std::vector<BlockRef> connected;     // the fork point's child first
+    std::size_t reorg_depth() const { return disconnected.size(); }
+};
+
+struct AcceptResult {
+    enum class Status {
+        kAccepted,   // added to the tree (the tip may or may not have moved)
+        kOrphan,     // parent unknown: held in the orphan pool, fetch missing_parent
+        kDuplicate,  // already known (in the tree or the orphan pool)
+        kInvalid,    // rejected: see result
+    };
+    Status status = Status::kInvalid;
+    ValidationResult result;              // why, when kInvalid
+    Hash256 missing_parent;               // when kOrphan: the unknown ancestor to fetch
+    std::vector<BlockRef> added;          // blocks added to the tree (incl. resolved orphans)
+    std::vector<Hash256> invalidated;     // blocks found invalid while activating
+    std::optional<TipChange> tip_change;  // when the tip moved
+};
+
+class Chain {
+  public:
+    // Starts from `genesis`, which must be make_genesis(params) (built once and shared by
+    // every node of a network, since its nonce search is not free).
+    Chain(const ConsensusParams& params, BlockRef genesis, ChainOptions options = {});
+    Chain(const Chain&) = delete;
+    Chain& operator=(const Chain&) = delete;
+
+    // Offers a block. `now_s` is the node's clock in Unix seconds, bounding header times.
+    AcceptResult accept(const BlockRef& block, std::int64_t now_s);
+
+    const ConsensusParams& params() const { return params_; }
+    const BlockIndex* tip() const { return active_.back(); }
+    const BlockIndex* genesis() const { return active_.front(); }
+    std::uint64_t height() const { return tip()->height; }
+    const LedgerState& state() const { return state_; }
+
+    const BlockIndex* find(const Hash256& hash) const;
+    bool knows(const Hash256& hash) const;  // in the tree or the orphan pool
+    bool is_orphan(const Hash256& hash) const;
+    // The block at `height` on the active chain; null past the tip.
+    const BlockIndex* at_height(std::uint64_t height) const;
+    bool on_active_chain(const BlockIndex* index) const;
+    // The last common block of the active chain and `index`'s branch.
+    const BlockIndex* fork_point(const BlockIndex* index) const;
+
+    // Bits and the earliest allowed time for a child of `parent` (what a miner needs).
+    std::uint32_t next_bits(const BlockIndex* parent) const;
+    std::int64_t median_time_past(const BlockIndex* parent) const;
+
+    std::size_t block_count() const { return index_.size(); }
+    std::size_t orphan_count() const { return orphans_.size(); }
+
+  private:
+    struct CandidateOrder {
+        bool operator()(const BlockIndex* a, const BlockIndex* b) const;
+    };
+    struct Orphan {
+        BlockRef block;
+        std::uint64_t sequence;
+    };
+
+    ValidationResult check_header_in_context(const Block& block, const BlockIndex* parent,
+                                             std::int64_t now_s) const;
+    BlockIndex* add_to_tree(const BlockRef& block, BlockIndex* parent, std::uint64_t sequence);
+    const BlockIndex* ancestor(const BlockIndex* index, std::uint64_t height) const;
+    void add_orphan(const BlockRef& block);
+    // Moves orphans waiting on `parent_hash` (recursively) into the tree.
+    void resolve_orphans(const Hash256& parent_hash, std::int64_t now_s, AcceptResult& out);
+    void mark_invalid(BlockIndex* index, AcceptResult& out);
+    // Moves the tip to the best valid candidate; fills out.tip_change on a net move.
+    void activate_best_chain(AcceptResult& out);
+    void disconnect_tip();
+    bool connect(BlockIndex* index, AcceptResult& out);
+
+    ConsensusParams params_;
+    U256 pow_limit_;
+    ChainOptions options_;
+    std::unordered_map<Hash256, std::unique_ptr<BlockIndex>> index_;  // lookups only
+    std::vector<BlockIndex*> active_;                                 // by height
+    std::set<BlockIndex*, CandidateOrder> candidates_;  // may beat the tip; best first
+    LedgerState state_;
+    std::uint64_t next_sequence_ = 0;
+
+    std::map<std::uint64_t, Hash256> orphans_by_age_;    // sequence -> hash
+    std::unordered_map<Hash256, Orphan> orphans_;        // lookups only
+    std::multimap<Hash256, Hash256> orphans_by_parent_;  // parent -> child
+};
+
+}  // namespace core
