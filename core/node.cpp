@@ -1,0 +1,230 @@
+#include "core/node.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "core/pow.h"
+
+namespace core {
+
+Node::Node(int id, const ConsensusParams& params, BlockRef genesis, NodeConfig config, Clock& clock,
+           Transport& transport, NodeObserver* observer)
+    : id_(id),
+      params_(params),
+      config_(std::move(config)),
+      clock_(clock),
+      transport_(transport),
+      observer_(observer),
+      chain_(params, std::move(genesis), config_.chain),
+      mempool_(config_.mempool) {}
+
+std::int64_t Node::unix_now() const {
+    return config_.unix_time_at_zero + clock_.now() / kSecond;
+}
+
+void Node::on_message(PeerId from, const Message& message) {
+    switch (message.kind) {
+        case Message::Kind::kAnnounce:
+            handle_announce(from, message);
+            break;
+        case Message::Kind::kGetBlock:
+            handle_get_block(from, message);
+            break;
+        case Message::Kind::kBlock:
+            handle_block(from, message.block);
+            break;
+        case Message::Kind::kTx:
+            handle_tx(from, message.tx);
+            break;
+    }
+}
+
+void Node::on_peer_connected(PeerId peer) {
+    const BlockIndex* tip = chain_.tip();
+    transport_.send(peer, Message::announce(tip->hash(), tip->height, tip->chain_work));
+}
+
+void Node::handle_announce(PeerId from, const Message& m) {
+    if (chain_.knows(m.hash) || m.work <= chain_.tip()->chain_work) return;
+    auto it = requests_.find(m.hash);
+    if (it != requests_.end()) {
+        Request& r = it->second;
+        if (r.peer != from &&
+            std::find(r.alternatives.begin(), r.alternatives.end(), from) == r.alternatives.end()) {
+            r.alternatives.push_back(from);
+        }
+        return;
+    }
+    request_block(m.hash, from);
+}
+
+void Node::handle_get_block(PeerId from, const Message& m) {
+    const BlockIndex* index = chain_.find(m.hash);
+    if (index == nullptr || index->invalid()) return;
+    transport_.send(from, Message::block_message(index->block));
+}
+
+void Node::handle_block(PeerId from, const BlockRef& block) {
+    if (!block) return;
+    auto it = requests_.find(block->hash());
+    if (it != requests_.end()) {
+        clock_.cancel(it->second.timer);
+        requests_.erase(it);
+    }
+    if (chain_.knows(block->hash())) return;
+    process_block(block, from);
+}
+
+void Node::handle_tx(PeerId from, const TransactionRef& tx) {
+    if (!tx || mempool_.contains(tx->txid())) return;
+    (void)process_tx(tx, from);  // a rejected relay is reported to the observer
+}
+
+AcceptResult Node::process_block(const BlockRef& block, PeerId from) {
+    AcceptResult r = chain_.accept(block, unix_now());
+    if (r.status == AcceptResult::Status::kOrphan && from != kLocal) {
+        request_block(r.missing_parent, from);
+    }
+    if (r.status == AcceptResult::Status::kInvalid && r.added.empty() && observer_) {
+        observer_->on_block_rejected(id_, block, from, r.result);
+    }
+    for (const BlockRef& added : r.added) {
+        const bool invalidated = std::find(r.invalidated.begin(), r.invalidated.end(),
+                                           added->hash()) != r.invalidated.end();
+        if (!observer_) continue;
+        if (invalidated) {
+            observer_->on_block_rejected(
+                id_, added, from,
+                added == block
+                    ? r.result
+                    : ValidationResult::invalid(Reject::kInvalidParent, "failed to connect"));
+        } else {
+            observer_->on_block_accepted(id_, added, from);
+        }
+    }
+    if (r.tip_change) {
+        mempool_.update_for_tip_change(r.tip_change->disconnected, r.tip_change->connected,
+                                       chain_.state());
+        if (observer_) observer_->on_tip_changed(id_, *r.tip_change);
+    }
+    for (const BlockRef& added : r.added) {
+        const BlockIndex* index = chain_.find(added->hash());
+        if (index != nullptr && chain_.on_active_chain(index)) relay_block(added, from);
+    }
+    return r;
+}
+
+void Node::relay_block(const BlockRef& block, PeerId except) {
+    MessagePtr message;
+    if (config_.relay == RelayMode::kPush) {
+        message = Message::block_message(block);
+    } else {
+        const BlockIndex* index = chain_.find(block->hash());
+        message = Message::announce(block->hash(), index->height, index->chain_work);
+    }
+    for (PeerId peer : transport_.peers()) {
+        if (peer != except) transport_.send(peer, message);
+    }
+}
+
+void Node::request_block(const Hash256& hash, PeerId peer) {
+    if (requests_.count(hash) != 0) return;
+    transport_.send(peer, Message::get_block(hash));
+    TimerId timer =
+        clock_.after(config_.block_request_timeout, [this, hash] { on_request_timeout(hash); });
+    requests_.emplace(hash, Request{peer, timer, {}});
+}
+
+void Node::on_request_timeout(const Hash256& hash) {
+    auto it = requests_.find(hash);
+    if (it == requests_.end()) return;
+    Request& r = it->second;
+    if (r.alternatives.empty()) {
+        requests_.erase(it);
+        return;
+    }
+    r.peer = r.alternatives.front();
+    r.alternatives.erase(r.alternatives.begin());
+    transport_.send(r.peer, Message::get_block(hash));
+    r.timer =
+        clock_.after(config_.block_request_timeout, [this, hash] { on_request_timeout(hash); });
+}
+
+ValidationResult Node::process_tx(const TransactionRef& tx, PeerId from) {
+    ValidationResult r = mempool_.accept(tx, chain_.state());
+    if (!r.ok()) {
+        if (observer_) observer_->on_tx_rejected(id_, tx, from, r);
+        return r;
+    }
+    if (observer_) observer_->on_tx_accepted(id_, tx, from);
+    MessagePtr message = Message::tx_message(tx);
+    for (PeerId peer : transport_.peers()) {
+        if (peer != from) transport_.send(peer, message);
+    }
+    return r;
+}
+
+ValidationResult Node::submit_transaction(const TransactionRef& tx) {
+    return process_tx(tx, kLocal);
+}
+
+AcceptResult Node::submit_block(const BlockRef& block) {
+    return process_block(block, kLocal);
+}
+
+BlockRef Node::block_template() const {
+    const BlockIndex* tip = chain_.tip();
+    const std::uint64_t height = tip->height + 1;
+    std::vector<TransactionRef> selected = mempool_.select(chain_.state(), params_.max_block_txs);
+
+    constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+    std::uint64_t value = params_.block_reward;
+    std::vector<TransactionRef> txs;
+    txs.reserve(selected.size() + 1);
+    txs.push_back(nullptr);  // the coinbase, once the fees are known
+    for (auto& tx : selected) {
+        if (tx->fee() > kMax - value) break;  // fees beyond 64 bits: leave the rest out
+        value += tx->fee();
+        txs.push_back(std::move(tx));
+    }
+    txs[0] = Transaction::coinbase(config_.miner_address, value, height);
+
+    BlockHeader header;
+    header.version = 1;
+    header.prev = tip->hash();
+    header.merkle_root = compute_merkle_root(txs);
+    header.time = static_cast<std::uint32_t>(
+        std::max<std::int64_t>(unix_now(), chain_.median_time_past(tip) + 1));
+    header.bits = chain_.next_bits(tip);
+    header.nonce = 0;
+    return Block::make(header, std::move(txs));
+}
+
+BlockRef Node::mine_block() {
+    const BlockRef tmpl = block_template();
+    BlockHeader header = tmpl->header();
+    const U256 target = U256::from_compact(header.bits);
+    while (true) {
+        NonceSearchResult found = search_nonce(header, target, std::uint64_t{1} << 32);
+        if (found.found) {
+            header.nonce = found.nonce;
+            // The same miner finding twice on one tip within a second would rebuild the
+            // very same block; move the time on so every found block is new.
+            if (!chain_.knows(found.hash)) break;
+        }
+        header.time += 1;
+        header.nonce = 0;
+    }
+    BlockRef block = Block::make(header, tmpl->txs());
+    process_block(block, kLocal);
+    return block;
+}
+
+void Node::restart() {
+    mempool_.clear();
+    for (auto& [hash, request] : requests_)
+        clock_.cancel(request.timer);
+    requests_.clear();
+}
+
+}  // namespace core

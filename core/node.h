@@ -1,0 +1,152 @@
+// core::Node: the protocol a node runs (design.md §4). It reacts to messages, local
+// submissions and timers, and reaches the world only through a Clock and a Transport, so
+// the simulator (virtual time, event-queue network) and the live adapter (Asio timers,
+// HTTP) run the very same code.
+//
+// Relay. A node relays a block once it has accepted it and the block is on its active
+// chain (it advanced the tip), as Bitcoin does; blocks that lose a race stop where they
+// lost. In kAnnounce mode it sends an announce (hash, height, work); a peer that does not
+// know the block and sees more work than its own tip asks for it (get-block) and receives
+// it (block): three one-way latencies plus the transfer per hop. In kPush mode it sends
+// the block itself: one latency plus the transfer. In both modes a block whose parent is
+// unknown makes the node ask the sender for the parent, walking back until it connects.
+// Transactions are pushed to every peer once accepted into the mempool.
+//
+// Single-threaded: every call, timer and message for one node runs on one thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "core/chain.h"
+#include "core/mempool.h"
+#include "core/message.h"
+#include "core/time.h"
+
+namespace core {
+
+using PeerId = int;
+inline constexpr PeerId kLocal = -1;  // "from" of a local submission (miner, API, wallet)
+
+struct TimerId {
+    std::uint64_t value = 0;  // 0: no timer
+};
+
+class Clock {
+  public:
+    virtual ~Clock() = default;
+    virtual Nanos now() const = 0;
+    // Runs `fn` after `delay` on the node's thread. Cancelling an id that has fired or was
+    // never set is harmless.
+    virtual TimerId after(Nanos delay, std::function<void()> fn) = 0;
+    virtual void cancel(TimerId id) = 0;
+};
+
+class Transport {
+  public:
+    virtual ~Transport() = default;
+    // Best effort: the message may be dropped (partition, crash, loss, dead peer).
+    virtual void send(PeerId to, MessagePtr message) = 0;
+    // Peers currently reachable, ascending.
+    virtual std::vector<PeerId> peers() const = 0;
+};
+
+// Callbacks for observers (metrics, trace digest, logs). Nodes know nothing about
+// metrics; every method has an empty default.
+class NodeObserver {
+  public:
+    virtual ~NodeObserver() = default;
+    // `block` entered this node's tree (from `from`, kLocal when mined or submitted here).
+    virtual void on_block_accepted(int /*node*/, const BlockRef& /*block*/, PeerId /*from*/) {}
+    virtual void on_block_rejected(int /*node*/, const BlockRef& /*block*/, PeerId /*from*/,
+                                   const ValidationResult& /*why*/) {}
+    virtual void on_tip_changed(int /*node*/, const TipChange& /*change*/) {}
+    virtual void on_tx_accepted(int /*node*/, const TransactionRef& /*tx*/, PeerId /*from*/) {}
+    virtual void on_tx_rejected(int /*node*/, const TransactionRef& /*tx*/, PeerId /*from*/,
+                                const ValidationResult& /*why*/) {}
+};
+
+enum class RelayMode { kAnnounce, kPush };
+
+struct NodeConfig {
+    RelayMode relay = RelayMode::kAnnounce;  // how new blocks travel (see above)
+    Address miner_address;                   // who this node's coinbases pay
+    // Unix seconds at Clock time 0: header times are this plus now() in seconds. The
+    // simulator passes the genesis time; the live adapter's clock is already Unix time.
+    std::int64_t unix_time_at_zero = 0;
+    // How long to wait for a requested block before asking another peer that has it.
+    Nanos block_request_timeout = 5 * kSecond;
+    ChainOptions chain;
+    MempoolOptions mempool;
+};
+
+class Node {
+  public:
+    // REQUIRES: `genesis` is make_genesis(params); clock, transport and observer outlive
+    // the node. `observer` may be null.
+    Node(int id, const ConsensusParams& params, BlockRef genesis, NodeConfig config, Clock& clock,
+         Transport& transport, NodeObserver* observer = nullptr);
+
+    // Network input.
+    void on_message(PeerId from, const Message& message);
+    // A link came up (first connection or after a partition/crash): exchange tips.
+    void on_peer_connected(PeerId peer);
+
+    // Local input. A transaction from a wallet or workload: admitted and relayed if valid.
+    ValidationResult submit_transaction(const TransactionRef& tx);
+    // A block from this node's miner or an API client: accepted and relayed if valid.
+    AcceptResult submit_block(const BlockRef& block);
+
+    // A block on the current tip, paying this node's miner: coinbase, then transactions
+    // from the mempool; bits by the retarget rule; time max(now, median time past + 1).
+    // The nonce is not searched (header.nonce = 0).
+    BlockRef block_template() const;
+    // Builds a template, searches nonces (bumping the time when a range is exhausted)
+    // until the proof of work holds, and submits the block. Returns it.
+    BlockRef mine_block();
+
+    // After a crash: the block store survives; the mempool and every in-flight request do
+    // not. The caller reconnects peers afterwards (on_peer_connected) to re-sync.
+    void restart();
+
+    int id() const { return id_; }
+    const Chain& chain() const { return chain_; }
+    const Mempool& mempool() const { return mempool_; }
+    const NodeConfig& config() const { return config_; }
+    std::int64_t unix_now() const;
+
+  private:
+    struct Request {
+        PeerId peer;                       // asked
+        TimerId timer;                     // its timeout
+        std::vector<PeerId> alternatives;  // other peers that announced it
+    };
+
+    void handle_announce(PeerId from, const Message& m);
+    void handle_get_block(PeerId from, const Message& m);
+    void handle_block(PeerId from, const BlockRef& block);
+    void handle_tx(PeerId from, const TransactionRef& tx);
+
+    AcceptResult process_block(const BlockRef& block, PeerId from);
+    void relay_block(const BlockRef& block, PeerId except);
+    void request_block(const Hash256& hash, PeerId peer);
+    void on_request_timeout(const Hash256& hash);
+    ValidationResult process_tx(const TransactionRef& tx, PeerId from);
+
+    int id_;
+    ConsensusParams params_;
+    NodeConfig config_;
+    Clock& clock_;
+    Transport& transport_;
+    NodeObserver* observer_;
+    Chain chain_;
+    Mempool mempool_;
+    std::unordered_map<Hash256, Request> requests_;  // lookups only
+};
+
+}  // namespace core
