@@ -1,0 +1,50 @@
+// The chainsim command line: each file in sim/cli registers its subcommands on the app.
+// A subcommand reports failure by throwing cli::Exit; main prints its message as one line
+// on stderr and exits with its code (design.md §7: 1 expectation failed, 2 bad input,
+// 3 internal error).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+
+namespace cli {
+
+inline constexpr int kExitExpectation = 1;
+inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitInternal = 3;
+
+struct Exit : std::runtime_error {
+    Exit(int code, const std::string& message) : std::runtime_error(message), code(code) {}
+    int code;
+};
+
+[[noreturn]] inline void bad_input(const std::string& message) {
+    throw Exit(kExitBadInput, message);
+}
+
+// Prints JSON (pretty, 2 spaces) and a newline on stdout.
+void print_json(const nlohmann::json& j);
+
+// Reads a whole file; bad_input naming the file if it cannot.
+std::string read_file(const std::string& path);
+
+// 32 bytes from the operating system's random source (for keys and context blinding;
+// never used inside a simulation).
+void os_random(unsigned char* out, std::size_t size);
+
+// `exit_code` is what main returns when a subcommand sets it without throwing.
+void add_inspect_commands(CLI::App& app);
+void add_wallet_commands(CLI::App& app, int& exit_code);
+void add_run_commands(CLI::App& app, int& exit_code);
+void add_sweep_commands(CLI::App& app, int& exit_code);
+void add_live_commands(CLI::App& app, int& exit_code);
+
+}  // namespace cli
+
+#include "core/keys.h"
+namespace cli {
+// Reads and checks a key file; bad_input naming the file and the problem otherwise.
+core::PrivateKey load_key_file(const std::string& path);
+}  // namespace cli

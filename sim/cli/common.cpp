@@ -1,0 +1,38 @@
+#include <sys/random.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "sim/cli/cli.h"
+
+namespace cli {
+
+void print_json(const nlohmann::json& j) {
+    std::cout << j.dump(2) << "\n";
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) bad_input(path + ": cannot read: " + std::strerror(errno));
+    std::ostringstream s;
+    s << in.rdbuf();
+    if (in.bad()) bad_input(path + ": read error");
+    return s.str();
+}
+
+void os_random(unsigned char* out, std::size_t size) {
+    std::size_t done = 0;
+    while (done < size) {
+        ssize_t n = getrandom(out + done, size - done, 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw Exit(kExitInternal, std::string("getrandom failed: ") + std::strerror(errno));
+        }
+        done += static_cast<std::size_t>(n);
+    }
+}
+
+}  // namespace cli
