@@ -200,7 +200,7 @@ BlockRef Node::block_template() const {
     return Block::make(header, std::move(txs));
 }
 
-BlockRef Node::mine_block() {
+BlockRef Node::solve_block() const {
     const BlockRef tmpl = block_template();
     BlockHeader header = tmpl->header();
     const U256 target = U256::from_compact(header.bits);
@@ -215,9 +215,7 @@ BlockRef Node::mine_block() {
         header.time += 1;
         header.nonce = 0;
     }
-    BlockRef block = Block::make(header, tmpl->txs());
-    process_block(block, kLocal);
-    return block;
+    return Block::make(header, tmpl->txs());
 }
 
 void Node::restart() {

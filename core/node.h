@@ -106,9 +106,10 @@ class Node {
     // from the mempool; bits by the retarget rule; time max(now, median time past + 1).
     // The nonce is not searched (header.nonce = 0).
     BlockRef block_template() const;
-    // Builds a template, searches nonces (bumping the time when a range is exhausted)
-    // until the proof of work holds, and submits the block. Returns it.
-    BlockRef mine_block();
+    // Builds a template and searches nonces (bumping the time when a range is exhausted)
+    // until the proof of work holds. The block is not submitted: the caller records it
+    // and calls submit_block (or, for a withholding strategy, keeps it).
+    BlockRef solve_block() const;
 
     // After a crash: the block store survives; the mempool and every in-flight request do
     // not. The caller reconnects peers afterwards (on_peer_connected) to re-sync.

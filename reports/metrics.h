@@ -1,0 +1,57 @@
+// Metrics: turns a Recorder's observations into the report of design.md §8.
+//
+// Definitions (also in the README):
+//  - main chain: the ancestry of the run's final tip; stale = mined - main_chain.
+//  - forks.count: stale branches, i.e. stale blocks whose parent is on the main chain (each
+//    is a race lost); forks.max_depth: the longest such branch, in blocks.
+//  - reorgs: every tip change on any node that disconnected at least one block.
+//  - propagation tX_ms of a block: the delay after which ceil(X% of all nodes) had accepted
+//    it; a block that never got there has no value. Summaries skip missing values.
+//  - percentiles interpolate linearly between order statistics (numpy's default).
+//  - transactions.confirmation_s: submit -> found time of the block that gives the
+//    transaction `confirmations` blocks on the main chain (1 = its own block).
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reports/recorder.h"
+
+namespace reports {
+
+struct MinerGroup {
+    std::string nodes;      // node set as written: "0-9"
+    std::vector<int> node_ids;
+    std::string strategy;   // honest | selfish | double-spend
+    double hashrate_share = 0;
+};
+
+struct RunInfo {
+    std::string scenario;
+    std::uint64_t seed = 0;
+    std::string trace_digest;
+    double sim_seconds = 0;
+    double wall_seconds = 0;
+    std::uint64_t events = 0;
+    int nodes = 0;
+    int confirmations = 1;           // k for transactions.confirmation_s
+    std::vector<MinerGroup> miners;
+    nlohmann::json extra = nlohmann::json::object();  // merged into the report's top level
+};
+
+// p in [0, 1]; nullopt for an empty sample. `values` need not be sorted.
+std::optional<double> percentile(std::vector<double> values, double p);
+
+// Hashes on the main chain, genesis excluded, from the lowest height up.
+std::vector<const BlockRecord*> main_chain(const Recorder& recorder);
+
+// Per-block propagation delay (ms) to ceil(fraction * nodes) nodes; nullopt if never.
+std::optional<double> propagation_ms(const BlockRecord& block, int node_count, double fraction);
+
+// The report.json object (without "expectations", which the runner adds).
+nlohmann::json build_report(const Recorder& recorder, const RunInfo& info);
+
+}  // namespace reports
