@@ -67,9 +67,10 @@ class Callback {
   private:
     struct Ops {
         void (*invoke)(void* storage);
-        // nullptr when a byte copy of the storage is a valid move (trivially copyable callables
-        // and heap pointers).
+        // nullptr when copying the first `size` bytes of the storage is a valid move (trivially
+        // copyable callables and heap pointers).
         void (*move)(void* from, void* to) noexcept;
+        std::size_t size;
         // nullptr when nothing needs destroying.
         void (*destroy)(void* storage) noexcept;
     };
@@ -112,9 +113,10 @@ class Callback {
     template <class D>
     static constexpr Ops kInlineOps{
         &invoke_inline<D>, std::is_trivially_copyable_v<D> ? nullptr : &move_inline<D>,
+        std::is_empty_v<D> ? 0 : sizeof(D),  // an empty callable has no bytes worth copying
         std::is_trivially_destructible_v<D> ? nullptr : &destroy_inline<D>};
     template <class D>
-    static constexpr Ops kHeapOps{&invoke_heap<D>, nullptr, &destroy_heap<D>};
+    static constexpr Ops kHeapOps{&invoke_heap<D>, nullptr, sizeof(D*), &destroy_heap<D>};
 
     void take(Callback& other) noexcept {
         ops_ = other.ops_;
@@ -122,7 +124,7 @@ class Callback {
         if (ops_->move != nullptr) {
             ops_->move(other.storage_, storage_);
         } else {
-            std::memcpy(storage_, other.storage_, kInlineSize);
+            std::memcpy(storage_, other.storage_, ops_->size);
         }
         other.ops_ = nullptr;
     }

@@ -16,10 +16,15 @@
 //     Scheduler is destroyed.
 //   - Single-threaded: one Scheduler per thread; parallelism is across runs.
 //
-// Implementation: a 4-ary min-heap of 24-byte POD keys {time, seq, slot, generation} over a slab of
-// callbacks (chunked, so callbacks never move while pending) with a free list. Cancellation is
-// lazy: the slot is freed at once and the heap key, whose generation no longer matches, is skipped
-// when it surfaces (the heap is compacted when dead keys outnumber live ones).
+// Limits (hard failures, not asserts): at most 2^24 - 1 events pending at once and 2^40 events
+// scheduled over a Scheduler's life (about 2.5 days of wall time at 5 M events/s).
+//
+// Implementation: a 4-ary min-heap of 16-byte keys {time, tag}, tag = seq << 24 | slot, laid out
+// so that the four children of a node share one 64-byte cache line; callbacks live in a chunked
+// slab (they never move while pending) with a free list. A slot remembers the tag of its event,
+// and an EventId is that tag: sequence numbers are never reused, so a stale id can never match.
+// Cancellation is lazy: the slot is freed at once and the heap key, whose tag no longer matches,
+// is skipped when it surfaces (the heap is compacted when dead keys outnumber live ones).
 #pragma once
 
 #include <cstddef>
@@ -34,8 +39,7 @@ namespace sim {
 
 // Names a scheduled event, for cancel(). Default-constructed ids name no event.
 struct EventId {
-    std::uint32_t slot = 0;
-    std::uint32_t generation = 0;  // 0 is never issued
+    std::uint64_t tag = 0;  // seq << 24 | slot; 0 is never issued
     friend bool operator==(const EventId&, const EventId&) = default;
 };
 
@@ -73,45 +77,68 @@ class Scheduler {
 
   private:
     struct Key {
-        core::Nanos time;
-        std::uint64_t seq;
-        std::uint32_t slot;
-        std::uint32_t generation;
+        std::uint64_t time;  // core::Nanos, never negative
+        std::uint64_t tag;   // seq << kSlotBits | slot: unique, and ordered by seq
     };
     struct Slot {
         Callback callback;
-        std::uint32_t generation = 1;
-        std::uint32_t next_free = 0;
+        // The tag of the pending event; when the slot is free, the next free slot (a value below
+        // 2^kSlotBits, which no tag can be since seq starts at 1); kRunning while running.
+        std::uint64_t tag = 0;
     };
+    static_assert(sizeof(Key) == 16);
+
+    static constexpr int kSlotBits = 24;
+    static constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
+    static constexpr std::uint64_t kMaxSeq = std::uint64_t{1} << (64 - kSlotBits);
+    static constexpr std::uint32_t kNoSlot = static_cast<std::uint32_t>(kSlotMask);
+    static constexpr std::uint64_t kRunning = kSlotMask;
     static constexpr std::uint32_t kChunkBits = 10;
     static constexpr std::uint32_t kChunkSize = 1u << kChunkBits;
-    static constexpr std::uint32_t kNoSlot = ~0u;
+    // The root sits at index kRoot of the heap array, so children groups start at multiples
+    // of 4: with 16-byte keys and a 64-byte aligned array each group is one cache line.
+    static constexpr std::size_t kArity = 4;
+    static constexpr std::size_t kRoot = kArity - 1;
 
+    // (time, tag) as one 128-bit number, so that comparisons compile without branches.
     static bool earlier(const Key& a, const Key& b) {
-        return a.time < b.time || (a.time == b.time && a.seq < b.seq);
+        using U128 = unsigned __int128;
+        return (U128{a.time} << 64 | a.tag) < (U128{b.time} << 64 | b.tag);
     }
+    static std::size_t first_child(std::size_t pos) {
+        return kArity * pos - (kArity - 1) * kRoot + 1;
+    }
+    static std::size_t parent(std::size_t pos) { return (pos + (kArity - 1) * kRoot - 1) / kArity; }
 
-    Slot& slot(std::uint32_t index) {
+    Slot& slot(std::uint64_t index) {
         return chunks_[index >> kChunkBits][index & (kChunkSize - 1)];
     }
     std::uint32_t allocate_slot();
-    void release_slot(std::uint32_t index);
-    bool is_live(const Key& key) { return slot(key.slot).generation == key.generation; }
+    void free_slot(std::uint32_t index);
+    bool is_live(const Key& key) { return slot(key.tag & kSlotMask).tag == key.tag; }
 
+    std::size_t heap_size() const { return heap_end_ - kRoot; }
+    Key& top() { return heap_[kRoot]; }
     void heap_push(const Key& key);
     void heap_pop();
     void sift_down(std::size_t hole, const Key& key);
-    // Pops cancelled keys off the top; afterwards the top (if any) is a live event.
-    void drop_dead_top();
+    void grow_heap();
+    bool run_next(std::uint64_t limit);
     void compact_if_mostly_dead();
 
+    struct AlignedFree {
+        void operator()(Key* p) const;
+    };
+
     core::Nanos now_ = 0;
-    std::uint64_t next_seq_ = 0;
+    std::uint64_t next_seq_ = 1;
     std::uint64_t executed_ = 0;
     std::size_t live_ = 0;
     bool stop_requested_ = false;
 
-    std::vector<Key> heap_;
+    std::unique_ptr<Key[], AlignedFree> heap_;  // positions [kRoot, heap_end_) are the heap
+    std::size_t heap_end_ = kRoot;
+    std::size_t heap_capacity_ = 0;
     std::vector<std::unique_ptr<Slot[]>> chunks_;
     std::uint32_t slot_count_ = 0;
     std::uint32_t free_head_ = kNoSlot;
