@@ -8,8 +8,9 @@
 //     advanced to.
 //   - Scheduling before now() is a programming error (asserted), not input.
 //   - An EventId is a plain value and always safe to use: cancelling a default-constructed id,
-//     or one whose event already ran or was cancelled, does nothing and returns false. Ids are
-//     generation-checked, so a stale id never cancels a later event that reuses its slot.
+//     or one whose event already ran or was cancelled, does nothing and returns false. Ids carry
+//     the event's sequence number, never reused, so a stale id never cancels a later event that
+//     reuses its storage.
 //   - Callbacks may schedule and cancel events (including their own id: a no-op) and call
 //     stop(); they must not call run()/run_one()/run_until() re-entrantly.
 //   - The Scheduler owns pending callbacks; they are destroyed when run, cancelled, or when the

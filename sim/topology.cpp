@@ -207,6 +207,15 @@ const char* kind_name(TopologySpec::Kind kind) {
     return "unknown";
 }
 
+std::optional<TopologySpec::Kind> kind_from_name(std::string_view name) {
+    using Kind = TopologySpec::Kind;
+    for (Kind kind : {Kind::Full, Kind::Ring, Kind::Line, Kind::Star, Kind::RandomRegular,
+                      Kind::ErdosRenyi, Kind::SmallWorld, Kind::ScaleFree, Kind::Explicit}) {
+        if (name == kind_name(kind)) return kind;
+    }
+    return std::nullopt;
+}
+
 Status validate(const TopologySpec& spec, int nodes) {
     using Kind = TopologySpec::Kind;
     const std::string where = prefix(spec.kind);

@@ -13,7 +13,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -49,6 +51,8 @@ struct TopologySpec {
 
 // Canonical lower-case name of a kind as the scenario YAML spells it ("random-regular", ...).
 const char* kind_name(TopologySpec::Kind kind);
+// The kind named `name` (as kind_name spells it), or nullopt.
+std::optional<TopologySpec::Kind> kind_from_name(std::string_view name);
 
 struct LinkProps {
     core::Nanos latency = 0;          // one-way propagation delay

@@ -224,6 +224,16 @@ TEST(Topology, ExplicitNormalizesAndValidates) {
     EXPECT_NE(bad.error().find("edge 1"), std::string::npos) << bad.error();
 }
 
+TEST(Topology, KindNamesRoundTrip) {
+    for (Kind kind : {Kind::Full, Kind::Ring, Kind::Line, Kind::Star, Kind::RandomRegular,
+                      Kind::ErdosRenyi, Kind::SmallWorld, Kind::ScaleFree, Kind::Explicit}) {
+        EXPECT_EQ(kind_from_name(kind_name(kind)), kind);
+    }
+    EXPECT_EQ(kind_from_name("random-regular"), Kind::RandomRegular);
+    EXPECT_FALSE(kind_from_name("RandomRegular").has_value());
+    EXPECT_FALSE(kind_from_name("").has_value());
+}
+
 TEST(Topology, RejectsNoNodes) {
     Rng rng(1);
     EXPECT_FALSE(build_topology(spec_of(Kind::Full), 0, rng));
