@@ -17,7 +17,8 @@
 //     loss > 0; with loss 0 it is never touched.
 //   - Link-change notifications: after each fault, the handler is called once per link whose
 //     usability changed, in ascending (a, b) order with a < b, with up = its new state. It is
-//     called synchronously from the fault call, after the whole fault has been applied.
+//     called synchronously from the fault call, after the whole fault has been applied; it may
+//     send messages (the node layer exchanges tips when a link comes up).
 //   - The Network keeps a reference to the Scheduler, which must outlive it; delivery events
 //     point into the Network, so it must outlive the run (or the Scheduler).
 //   - Single-threaded.
