@@ -1,0 +1,276 @@
+#include "sim/topology.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace sim {
+namespace {
+
+using Kind = TopologySpec::Kind;
+using Links = std::vector<std::pair<int, int>>;
+
+Topology build(const TopologySpec& spec, int nodes, std::uint64_t seed = 1) {
+    Rng rng = Rng::stream(seed, "topology");
+    Expected<Topology> topology = build_topology(spec, nodes, rng);
+    EXPECT_TRUE(topology.has_value()) << (topology ? "" : topology.error());
+    return std::move(topology).value();
+}
+
+TopologySpec spec_of(Kind kind) {
+    TopologySpec spec;
+    spec.kind = kind;
+    return spec;
+}
+
+std::vector<int> degrees(const Topology& t) {
+    std::vector<int> d;
+    for (int v = 0; v < t.node_count(); ++v)
+        d.push_back(static_cast<int>(t.neighbors(v).size()));
+    return d;
+}
+
+// The invariants every topology keeps: simple graph, sorted neighbour lists consistent with the
+// link list, ids that match.
+void expect_well_formed(const Topology& t) {
+    std::size_t ends = 0;
+    for (int v = 0; v < t.node_count(); ++v) {
+        const auto& around = t.neighbors(v);
+        EXPECT_TRUE(std::is_sorted(around.begin(), around.end()));
+        EXPECT_TRUE(std::adjacent_find(around.begin(), around.end()) == around.end());
+        EXPECT_EQ(std::count(around.begin(), around.end(), v), 0) << "self-loop at " << v;
+        ends += around.size();
+    }
+    EXPECT_EQ(ends, 2 * t.links().size());
+    for (int id = 0; id < t.edge_count(); ++id) {
+        const auto [a, b] = t.links()[id];
+        EXPECT_LT(a, b);
+        EXPECT_EQ(t.link_id(a, b), id);
+        EXPECT_EQ(t.link_id(b, a), id);
+        if (id > 0) {
+            EXPECT_LT(t.links()[id - 1], t.links()[id]);
+        }
+    }
+    EXPECT_EQ(static_cast<int>(boost::num_edges(t.graph())), t.edge_count());
+}
+
+TEST(Topology, Full) {
+    const Topology t = build(spec_of(Kind::Full), 10);
+    expect_well_formed(t);
+    EXPECT_EQ(t.edge_count(), 45);
+    for (int d : degrees(t))
+        EXPECT_EQ(d, 9);
+}
+
+TEST(Topology, RingLineStar) {
+    const Topology ring = build(spec_of(Kind::Ring), 10);
+    expect_well_formed(ring);
+    EXPECT_EQ(ring.edge_count(), 10);
+    for (int d : degrees(ring))
+        EXPECT_EQ(d, 2);
+    EXPECT_EQ(ring.neighbors(0), (std::vector<int>{1, 9}));
+    EXPECT_EQ(build(spec_of(Kind::Ring), 2).edge_count(), 1);
+    EXPECT_EQ(build(spec_of(Kind::Ring), 1).edge_count(), 0);
+
+    const Topology line = build(spec_of(Kind::Line), 10);
+    expect_well_formed(line);
+    EXPECT_EQ(line.edge_count(), 9);
+    EXPECT_EQ(line.neighbors(0), std::vector<int>{1});
+    EXPECT_EQ(line.neighbors(5), (std::vector<int>{4, 6}));
+
+    const Topology star = build(spec_of(Kind::Star), 10);
+    expect_well_formed(star);
+    EXPECT_EQ(star.edge_count(), 9);
+    EXPECT_EQ(star.neighbors(0).size(), 9u);
+    for (int v = 1; v < 10; ++v)
+        EXPECT_EQ(star.neighbors(v), std::vector<int>{0});
+}
+
+TEST(Topology, RandomRegular) {
+    TopologySpec spec = spec_of(Kind::RandomRegular);
+    spec.degree = 8;
+    const Topology t = build(spec, 100);
+    expect_well_formed(t);
+    EXPECT_EQ(t.edge_count(), 400);
+    for (int d : degrees(t))
+        EXPECT_EQ(d, 8);
+    EXPECT_TRUE(t.connected());
+
+    EXPECT_EQ(build(spec, 100, 1).links(), t.links());
+    EXPECT_NE(build(spec, 100, 2).links(), t.links());
+}
+
+TEST(Topology, RandomRegularDenseAndEdgeCases) {
+    TopologySpec spec = spec_of(Kind::RandomRegular);
+    for (auto [n, d] : {std::pair{12, 9}, {10, 9}, {10, 0}, {7, 4}, {20, 3}}) {
+        spec.degree = d;
+        const Topology t = build(spec, n);
+        expect_well_formed(t);
+        for (int deg : degrees(t))
+            EXPECT_EQ(deg, d) << n << " nodes, degree " << d;
+    }
+}
+
+TEST(Topology, RandomRegularRejectsImpossibleParameters) {
+    TopologySpec spec = spec_of(Kind::RandomRegular);
+    Rng rng(1);
+    spec.degree = 3;
+    auto odd = build_topology(spec, 11, rng);
+    ASSERT_FALSE(odd);
+    EXPECT_NE(odd.error().find("even"), std::string::npos) << odd.error();
+    spec.degree = 11;
+    auto too_big = build_topology(spec, 11, rng);
+    ASSERT_FALSE(too_big);
+    EXPECT_NE(too_big.error().find("degree"), std::string::npos) << too_big.error();
+}
+
+TEST(Topology, ErdosRenyiEdgeCountAndDeterminism) {
+    TopologySpec spec = spec_of(Kind::ErdosRenyi);
+    spec.p = 0.1;
+    const int n = 200;
+    const Topology t = build(spec, n);
+    expect_well_formed(t);
+    const double pairs = n * (n - 1) / 2.0;
+    const double sd = std::sqrt(pairs * spec.p * (1 - spec.p));
+    EXPECT_NEAR(t.edge_count(), pairs * spec.p, 5 * sd);
+    EXPECT_EQ(build(spec, n, 1).links(), t.links());
+    EXPECT_NE(build(spec, n, 2).links(), t.links());
+}
+
+TEST(Topology, ErdosRenyiDisconnectedIsDetected) {
+    TopologySpec spec = spec_of(Kind::ErdosRenyi);
+    spec.p = 0.002;  // far below the connectivity threshold ln(n)/n
+    const Topology sparse = build(spec, 100);
+    EXPECT_GT(sparse.component_count(), 1);
+    EXPECT_FALSE(sparse.connected());
+
+    spec.p = 0.0;
+    const Topology empty = build(spec, 5);
+    EXPECT_EQ(empty.edge_count(), 0);
+    EXPECT_EQ(empty.component_count(), 5);
+
+    spec.p = 1.0;
+    EXPECT_EQ(build(spec, 6).edge_count(), 15);
+
+    spec.p = 1.5;
+    Rng rng(1);
+    EXPECT_FALSE(build_topology(spec, 10, rng));
+}
+
+TEST(Topology, SmallWorld) {
+    TopologySpec spec = spec_of(Kind::SmallWorld);
+    spec.k = 4;
+    spec.beta = 0.0;
+    const Topology lattice = build(spec, 100);
+    expect_well_formed(lattice);
+    EXPECT_EQ(lattice.edge_count(), 200);
+    for (int d : degrees(lattice))
+        EXPECT_EQ(d, 4);
+    EXPECT_EQ(lattice.neighbors(0), (std::vector<int>{1, 2, 98, 99}));
+
+    spec.beta = 0.3;
+    const Topology rewired = build(spec, 100);
+    expect_well_formed(rewired);
+    // Rewiring keeps each link's count, except for the rare rewired link that coincides with an
+    // existing one and is merged.
+    EXPECT_LE(rewired.edge_count(), 200);
+    EXPECT_GE(rewired.edge_count(), 190);
+    EXPECT_NE(rewired.links(), lattice.links());
+    EXPECT_EQ(build(spec, 100, 1).links(), rewired.links());
+    EXPECT_NE(build(spec, 100, 2).links(), rewired.links());
+
+    Rng rng(1);
+    spec.k = 3;
+    EXPECT_FALSE(build_topology(spec, 100, rng));
+    spec.k = 10;
+    EXPECT_FALSE(build_topology(spec, 10, rng));
+}
+
+TEST(Topology, ScaleFree) {
+    TopologySpec spec = spec_of(Kind::ScaleFree);
+    spec.m = 3;
+    const int n = 500;
+    const Topology t = build(spec, n);
+    expect_well_formed(t);
+    EXPECT_EQ(t.edge_count(), 6 + (n - 4) * 3);  // initial clique of m + 1, then m per node
+    const std::vector<int> d = degrees(t);
+    EXPECT_GE(*std::min_element(d.begin(), d.end()), 3);
+    // Preferential attachment grows hubs far above the mean degree (about 2m).
+    EXPECT_GT(*std::max_element(d.begin(), d.end()), 30);
+    EXPECT_TRUE(t.connected());
+    EXPECT_EQ(build(spec, n, 1).links(), t.links());
+    EXPECT_NE(build(spec, n, 2).links(), t.links());
+
+    Rng rng(1);
+    spec.m = 0;
+    EXPECT_FALSE(build_topology(spec, n, rng));
+}
+
+TEST(Topology, ExplicitNormalizesAndValidates) {
+    TopologySpec spec = spec_of(Kind::Explicit);
+    spec.edges = {{2, 1}, {0, 1}, {1, 0}, {2, 2}, {1, 2}};
+    const Topology t = build(spec, 4);
+    expect_well_formed(t);
+    EXPECT_EQ(t.links(), (Links{{0, 1}, {1, 2}}));
+    EXPECT_EQ(t.component_count(), 2);  // node 3 is alone
+
+    spec.edges = {{0, 1}, {1, 4}};
+    Rng rng(1);
+    auto bad = build_topology(spec, 4, rng);
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().find("edge 1"), std::string::npos) << bad.error();
+}
+
+TEST(Topology, KindNamesRoundTrip) {
+    for (Kind kind : {Kind::Full, Kind::Ring, Kind::Line, Kind::Star, Kind::RandomRegular,
+                      Kind::ErdosRenyi, Kind::SmallWorld, Kind::ScaleFree, Kind::Explicit}) {
+        EXPECT_EQ(kind_from_name(kind_name(kind)), kind);
+    }
+    EXPECT_EQ(kind_from_name("random-regular"), Kind::RandomRegular);
+    EXPECT_FALSE(kind_from_name("RandomRegular").has_value());
+    EXPECT_FALSE(kind_from_name("").has_value());
+}
+
+TEST(Topology, RejectsNoNodes) {
+    Rng rng(1);
+    EXPECT_FALSE(build_topology(spec_of(Kind::Full), 0, rng));
+}
+
+TEST(Topology, HopAndLatencyDistances) {
+    Topology ring = build(spec_of(Kind::Ring), 10);
+    EXPECT_EQ(ring.hop_distances(0), (std::vector<int>{0, 1, 2, 3, 4, 5, 4, 3, 2, 1}));
+    for (int id = 0; id < ring.edge_count(); ++id)
+        ring.link(id).latency = 10;
+    // Make the 0-9 link slow: going the long way round becomes shorter for node 9.
+    ring.link(ring.link_id(0, 9)).latency = 1000;
+    const std::vector<core::Nanos> latency = ring.latency_distances(0);
+    EXPECT_EQ(latency, (std::vector<core::Nanos>{0, 10, 20, 30, 40, 50, 60, 70, 80, 90}));
+
+    TopologySpec spec = spec_of(Kind::Explicit);
+    spec.edges = {{0, 1}};
+    const Topology split = build(spec, 3);
+    EXPECT_EQ(split.hop_distances(0), (std::vector<int>{0, 1, -1}));
+    EXPECT_EQ(split.latency_distances(0), (std::vector<core::Nanos>{0, 0, -1}));
+}
+
+TEST(Topology, CopiesAndMovesKeepLinkProperties) {
+    Topology original = build(spec_of(Kind::Line), 4);
+    original.link(1).latency = 77;
+    Topology copy = original;
+    copy.link(1).latency = 5;
+    EXPECT_EQ(original.link(1).latency, 77);
+    EXPECT_EQ(copy.link(1).latency, 5);
+    Topology moved = std::move(copy);
+    EXPECT_EQ(moved.link(1).latency, 5);
+    moved.link(2).bandwidth_bps = 1000;
+    EXPECT_EQ(moved.link(2).bandwidth_bps, 1000u);
+    original = moved;
+    EXPECT_EQ(original.link(1).latency, 5);
+    EXPECT_EQ(original.latency_distances(0)[2], 5);  // the graph Boost sees is the copy's
+}
+
+}  // namespace
+}  // namespace sim
