@@ -101,11 +101,11 @@ void BM_NetworkRelay(benchmark::State& state) {
     constexpr int kNodes = 1'000;
     sim::Rng topology_rng = sim::Rng::stream(1, "topology");
     sim::Rng latency_rng = sim::Rng::stream(1, "latency");
-    sim::TopologySpec spec;
-    spec.kind = sim::TopologySpec::Kind::RandomRegular;
+    sim::GraphSpec spec;
+    spec.kind = sim::GraphSpec::Kind::RandomRegular;
     spec.degree = 8;
     sim::Topology topology = std::move(sim::build_topology(spec, kNodes, topology_rng)).value();
-    const sim::LatencySpec latency{sim::LognormalLatency{80 * kMillisecond, 0.5}};
+    const sim::LatencyModel latency{sim::LognormalLatency{80 * kMillisecond, 0.5}};
     if (!sim::assign_latencies(topology, latency, latency_rng).ok()) state.SkipWithError("latency");
 
     sim::Scheduler scheduler;

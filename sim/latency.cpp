@@ -29,7 +29,7 @@ core::Nanos add_clamped(core::Nanos a, core::Nanos b) {
 
 }  // namespace
 
-Status validate(const LatencyDistribution& distribution) {
+Status validate(const DelayDistribution& distribution) {
     return std::visit(
         Overloaded{
             [](const ConstantLatency& d) -> Status {
@@ -71,8 +71,8 @@ Status validate(const LatencyDistribution& distribution) {
         distribution);
 }
 
-Status validate(const LatencySpec& spec, int nodes) {
-    if (const auto* distribution = std::get_if<LatencyDistribution>(&spec.model)) {
+Status validate(const LatencyModel& spec, int nodes) {
+    if (const auto* distribution = std::get_if<DelayDistribution>(&spec.model)) {
         return validate(*distribution);
     }
     const auto& regions = std::get<RegionLatency>(spec.model);
@@ -125,7 +125,7 @@ Status validate(const LatencySpec& spec, int nodes) {
     return {};
 }
 
-core::Nanos sample_latency(const LatencyDistribution& distribution, Rng& rng) {
+core::Nanos sample_latency(const DelayDistribution& distribution, Rng& rng) {
     return std::visit(
         Overloaded{
             [](const ConstantLatency& d) { return clamp_to_latency(static_cast<double>(d.value)); },
@@ -146,9 +146,9 @@ core::Nanos sample_latency(const LatencyDistribution& distribution, Rng& rng) {
         distribution);
 }
 
-Status assign_latencies(Topology& topology, const LatencySpec& spec, Rng& rng) {
+Status assign_latencies(Topology& topology, const LatencyModel& spec, Rng& rng) {
     if (Status status = validate(spec, topology.node_count()); !status) return status;
-    if (const auto* distribution = std::get_if<LatencyDistribution>(&spec.model)) {
+    if (const auto* distribution = std::get_if<DelayDistribution>(&spec.model)) {
         for (int id = 0; id < topology.edge_count(); ++id) {
             topology.link(id).latency = sample_latency(*distribution, rng);
         }

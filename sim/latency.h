@@ -46,31 +46,31 @@ struct ParetoLatency {
     double shape = 1.0;     // tail index alpha, > 0 (mean is finite only for shape > 1)
 };
 
-using LatencyDistribution =
+using DelayDistribution =
     std::variant<ConstantLatency, UniformLatency, NormalLatency, LognormalLatency, ParetoLatency>;
 
 struct RegionLatency {
     std::vector<std::string> names;                // one per region
     std::vector<std::vector<core::Nanos>> matrix;  // names.size() squared, symmetric, >= 0
     std::vector<int> assignment;                   // region index of each node, one per node
-    std::optional<LatencyDistribution> jitter;     // added per link when set
+    std::optional<DelayDistribution> jitter;     // added per link when set
 };
 
-struct LatencySpec {
-    std::variant<LatencyDistribution, RegionLatency> model = LatencyDistribution{};
+struct LatencyModel {
+    std::variant<DelayDistribution, RegionLatency> model = DelayDistribution{};
 };
 
 inline constexpr core::Nanos kMaxLatency = 1'000'000 * core::kSecond;  // about 11.6 days
 
 // Checks the spec against a network of `nodes` nodes.
-Status validate(const LatencySpec& spec, int nodes);
-Status validate(const LatencyDistribution& distribution);
+Status validate(const LatencyModel& spec, int nodes);
+Status validate(const DelayDistribution& distribution);
 
 // One sample, rounded and clamped to [0, kMaxLatency]. Constant draws nothing from `rng`.
 // REQUIRES: validate(distribution).ok().
-core::Nanos sample_latency(const LatencyDistribution& distribution, Rng& rng);
+core::Nanos sample_latency(const DelayDistribution& distribution, Rng& rng);
 
 // Validates, then sets the latency of every link of `topology`.
-Status assign_latencies(Topology& topology, const LatencySpec& spec, Rng& rng);
+Status assign_latencies(Topology& topology, const LatencyModel& spec, Rng& rng);
 
 }  // namespace sim

@@ -218,7 +218,7 @@ Status Network::set_node_up(int node, bool up) {
     return {};
 }
 
-Status Network::set_latency(const LatencySpec& spec, Rng& rng) {
+Status Network::set_latency(const LatencyModel& spec, Rng& rng) {
     if (Status status = assign_latencies(topology_, spec, rng); !status) return status;
     for (int id = 0; id < topology_.edge_count(); ++id)
         links_[id].latency = topology_.link(id).latency;

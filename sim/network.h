@@ -83,7 +83,7 @@ class Network {
     // Crash (up = false) or restart (up = true) a node: all its links follow.
     Status set_node_up(int node, bool up);
     // Resamples every link's latency. Messages in flight keep their delivery times.
-    Status set_latency(const LatencySpec& spec, Rng& rng);
+    Status set_latency(const LatencyModel& spec, Rng& rng);
 
     void on_link_change(LinkChangeHandler handler) { on_link_change_ = std::move(handler); }
 

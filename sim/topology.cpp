@@ -176,14 +176,14 @@ Links scale_free_links(int n, int m, Rng& rng) {
     return links;
 }
 
-std::string prefix(TopologySpec::Kind kind) {
+std::string prefix(GraphSpec::Kind kind) {
     return std::string("topology ") + kind_name(kind) + ": ";
 }
 
 }  // namespace
 
-const char* kind_name(TopologySpec::Kind kind) {
-    using Kind = TopologySpec::Kind;
+const char* kind_name(GraphSpec::Kind kind) {
+    using Kind = GraphSpec::Kind;
     switch (kind) {
         case Kind::Full:
             return "full";
@@ -207,8 +207,8 @@ const char* kind_name(TopologySpec::Kind kind) {
     return "unknown";
 }
 
-std::optional<TopologySpec::Kind> kind_from_name(std::string_view name) {
-    using Kind = TopologySpec::Kind;
+std::optional<GraphSpec::Kind> kind_from_name(std::string_view name) {
+    using Kind = GraphSpec::Kind;
     for (Kind kind : {Kind::Full, Kind::Ring, Kind::Line, Kind::Star, Kind::RandomRegular,
                       Kind::ErdosRenyi, Kind::SmallWorld, Kind::ScaleFree, Kind::Explicit}) {
         if (name == kind_name(kind)) return kind;
@@ -216,8 +216,8 @@ std::optional<TopologySpec::Kind> kind_from_name(std::string_view name) {
     return std::nullopt;
 }
 
-Status validate(const TopologySpec& spec, int nodes) {
-    using Kind = TopologySpec::Kind;
+Status validate(const GraphSpec& spec, int nodes) {
+    using Kind = GraphSpec::Kind;
     const std::string where = prefix(spec.kind);
     const std::string n = std::to_string(nodes);
     if (nodes < 1) return Error{where + "needs at least 1 node, got " + n};
@@ -271,8 +271,8 @@ Status validate(const TopologySpec& spec, int nodes) {
     return Error{"topology: unknown kind"};
 }
 
-Expected<Topology> build_topology(const TopologySpec& spec, int nodes, Rng& rng) {
-    using Kind = TopologySpec::Kind;
+Expected<Topology> build_topology(const GraphSpec& spec, int nodes, Rng& rng) {
+    using Kind = GraphSpec::Kind;
     if (Status status = validate(spec, nodes); !status) return Error{status.error()};
     Links links;
     switch (spec.kind) {

@@ -27,7 +27,7 @@
 
 namespace sim {
 
-struct TopologySpec {
+struct GraphSpec {
     enum class Kind {
         Full,
         Ring,
@@ -50,9 +50,9 @@ struct TopologySpec {
 };
 
 // Canonical lower-case name of a kind as the scenario YAML spells it ("random-regular", ...).
-const char* kind_name(TopologySpec::Kind kind);
+const char* kind_name(GraphSpec::Kind kind);
 // The kind named `name` (as kind_name spells it), or nullopt.
-std::optional<TopologySpec::Kind> kind_from_name(std::string_view name);
+std::optional<GraphSpec::Kind> kind_from_name(std::string_view name);
 
 struct LinkProps {
     core::Nanos latency = 0;          // one-way propagation delay
@@ -110,10 +110,10 @@ class Topology {
 };
 
 // Checks the spec's parameters for `nodes` nodes without building anything.
-Status validate(const TopologySpec& spec, int nodes);
+Status validate(const GraphSpec& spec, int nodes);
 
 // Builds the graph, drawing from `rng` (the "topology" stream) for the random kinds. Links start
 // with latency 0 and unlimited bandwidth (see latency.h for assigning latencies).
-Expected<Topology> build_topology(const TopologySpec& spec, int nodes, Rng& rng);
+Expected<Topology> build_topology(const GraphSpec& spec, int nodes, Rng& rng);
 
 }  // namespace sim

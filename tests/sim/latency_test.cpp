@@ -8,8 +8,8 @@ namespace {
 using core::kMillisecond;
 
 Topology full(int nodes) {
-    TopologySpec spec;
-    spec.kind = TopologySpec::Kind::Full;
+    GraphSpec spec;
+    spec.kind = GraphSpec::Kind::Full;
     Rng rng(1);
     return std::move(build_topology(spec, nodes, rng)).value();
 }
@@ -25,7 +25,7 @@ TEST(Latency, ConstantSetsEveryLinkAndDrawsNothing) {
     Topology t = full(6);
     Rng rng(9);
     Rng untouched = rng;
-    ASSERT_TRUE(assign_latencies(t, LatencySpec{ConstantLatency{25 * kMillisecond}}, rng).ok());
+    ASSERT_TRUE(assign_latencies(t, LatencyModel{ConstantLatency{25 * kMillisecond}}, rng).ok());
     for (core::Nanos l : latencies(t))
         EXPECT_EQ(l, 25 * kMillisecond);
     EXPECT_EQ(rng.next_u64(), untouched.next_u64());
@@ -33,7 +33,7 @@ TEST(Latency, ConstantSetsEveryLinkAndDrawsNothing) {
 
 TEST(Latency, UniformWithinBoundsAndReproducible) {
     Topology t = full(30);
-    const LatencySpec spec{UniformLatency{10 * kMillisecond, 20 * kMillisecond}};
+    const LatencyModel spec{UniformLatency{10 * kMillisecond, 20 * kMillisecond}};
     Rng rng = Rng::stream(4, "latency");
     ASSERT_TRUE(assign_latencies(t, spec, rng).ok());
     for (core::Nanos l : latencies(t)) {
@@ -49,7 +49,7 @@ TEST(Latency, UniformWithinBoundsAndReproducible) {
 TEST(Latency, NormalNegativeSamplesClampToZero) {
     Topology t = full(40);  // 780 links
     Rng rng(2);
-    ASSERT_TRUE(assign_latencies(t, LatencySpec{NormalLatency{0, 10 * kMillisecond}}, rng).ok());
+    ASSERT_TRUE(assign_latencies(t, LatencyModel{NormalLatency{0, 10 * kMillisecond}}, rng).ok());
     int zeros = 0;
     for (core::Nanos l : latencies(t)) {
         EXPECT_GE(l, 0);
@@ -63,17 +63,17 @@ TEST(Latency, LognormalMedianAndParetoFloor) {
     Topology t = full(60);  // 1770 links
     Rng rng(3);
     ASSERT_TRUE(
-        assign_latencies(t, LatencySpec{LognormalLatency{80 * kMillisecond, 0.5}}, rng).ok());
+        assign_latencies(t, LatencyModel{LognormalLatency{80 * kMillisecond, 0.5}}, rng).ok());
     std::vector<core::Nanos> l = latencies(t);
     std::nth_element(l.begin(), l.begin() + l.size() / 2, l.end());
     EXPECT_NEAR(l[l.size() / 2], 80 * kMillisecond, 5 * kMillisecond);
 
-    ASSERT_TRUE(assign_latencies(t, LatencySpec{ParetoLatency{30 * kMillisecond, 2.0}}, rng).ok());
+    ASSERT_TRUE(assign_latencies(t, LatencyModel{ParetoLatency{30 * kMillisecond, 2.0}}, rng).ok());
     for (core::Nanos x : latencies(t))
         EXPECT_GE(x, 30 * kMillisecond);
 
     // An extreme tail is clamped rather than overflowing.
-    ASSERT_TRUE(assign_latencies(t, LatencySpec{ParetoLatency{kMillisecond, 0.01}}, rng).ok());
+    ASSERT_TRUE(assign_latencies(t, LatencyModel{ParetoLatency{kMillisecond, 0.01}}, rng).ok());
     for (core::Nanos x : latencies(t))
         EXPECT_LE(x, kMaxLatency);
 }
@@ -86,21 +86,21 @@ TEST(Latency, RegionMatrixWithAndWithoutJitter) {
                       {90 * kMillisecond, 20 * kMillisecond}};
     regions.assignment = {0, 0, 1, 1};
     Rng rng(5);
-    ASSERT_TRUE(assign_latencies(t, LatencySpec{regions}, rng).ok());
+    ASSERT_TRUE(assign_latencies(t, LatencyModel{regions}, rng).ok());
     EXPECT_EQ(t.link(t.link_id(0, 1)).latency, 10 * kMillisecond);
     EXPECT_EQ(t.link(t.link_id(2, 3)).latency, 20 * kMillisecond);
     EXPECT_EQ(t.link(t.link_id(0, 2)).latency, 90 * kMillisecond);
     EXPECT_EQ(t.link(t.link_id(3, 1)).latency, 90 * kMillisecond);
 
     regions.jitter = UniformLatency{0, 5 * kMillisecond};
-    ASSERT_TRUE(assign_latencies(t, LatencySpec{regions}, rng).ok());
+    ASSERT_TRUE(assign_latencies(t, LatencyModel{regions}, rng).ok());
     const core::Nanos cross = t.link(t.link_id(1, 2)).latency;
     EXPECT_GE(cross, 90 * kMillisecond);
     EXPECT_LE(cross, 95 * kMillisecond);
 }
 
 TEST(Latency, ValidationNamesTheProblem) {
-    auto error_of = [](const LatencySpec& spec, int nodes) {
+    auto error_of = [](const LatencyModel& spec, int nodes) {
         const Status status = validate(spec, nodes);
         return status.ok() ? std::string() : status.error();
     };
@@ -126,8 +126,8 @@ TEST(Latency, ValidationNamesTheProblem) {
     // A failed assignment leaves the latencies untouched.
     Topology t = full(3);
     Rng rng(1);
-    ASSERT_TRUE(assign_latencies(t, LatencySpec{ConstantLatency{7}}, rng).ok());
-    EXPECT_FALSE(assign_latencies(t, LatencySpec{regions}, rng).ok());
+    ASSERT_TRUE(assign_latencies(t, LatencyModel{ConstantLatency{7}}, rng).ok());
+    EXPECT_FALSE(assign_latencies(t, LatencyModel{regions}, rng).ok());
     for (core::Nanos l : latencies(t))
         EXPECT_EQ(l, 7);
 }

@@ -12,15 +12,15 @@ namespace {
 
 using core::kMillisecond;
 using core::kSecond;
-using Kind = TopologySpec::Kind;
+using Kind = GraphSpec::Kind;
 using Change = std::tuple<int, int, bool>;
 
 Topology make_topology(Kind kind, int nodes, core::Nanos latency) {
-    TopologySpec spec;
+    GraphSpec spec;
     spec.kind = kind;
     Rng rng(1);
     Topology t = std::move(build_topology(spec, nodes, rng)).value();
-    EXPECT_TRUE(assign_latencies(t, LatencySpec{ConstantLatency{latency}}, rng).ok());
+    EXPECT_TRUE(assign_latencies(t, LatencyModel{ConstantLatency{latency}}, rng).ok());
     return t;
 }
 
@@ -263,9 +263,9 @@ TEST(Network, SetLatencyAffectsLaterMessagesOnly) {
     h.send(0, 1, 10, 1);
     h.at(10 * kMillisecond, [&] {
         Rng rng(1);
-        ASSERT_TRUE(h.network->set_latency(LatencySpec{ConstantLatency{kSecond}}, rng).ok());
+        ASSERT_TRUE(h.network->set_latency(LatencyModel{ConstantLatency{kSecond}}, rng).ok());
         h.send(0, 1, 10, 2);
-        EXPECT_FALSE(h.network->set_latency(LatencySpec{UniformLatency{2, 1}}, rng).ok());
+        EXPECT_FALSE(h.network->set_latency(LatencyModel{UniformLatency{2, 1}}, rng).ok());
     });
     h.scheduler.run();
     EXPECT_EQ(h.deliveries, (std::vector<std::pair<core::Nanos, int>>{

@@ -10,18 +10,18 @@
 namespace sim {
 namespace {
 
-using Kind = TopologySpec::Kind;
+using Kind = GraphSpec::Kind;
 using Links = std::vector<std::pair<int, int>>;
 
-Topology build(const TopologySpec& spec, int nodes, std::uint64_t seed = 1) {
+Topology build(const GraphSpec& spec, int nodes, std::uint64_t seed = 1) {
     Rng rng = Rng::stream(seed, "topology");
     Expected<Topology> topology = build_topology(spec, nodes, rng);
     EXPECT_TRUE(topology.has_value()) << (topology ? "" : topology.error());
     return std::move(topology).value();
 }
 
-TopologySpec spec_of(Kind kind) {
-    TopologySpec spec;
+GraphSpec spec_of(Kind kind) {
+    GraphSpec spec;
     spec.kind = kind;
     return spec;
 }
@@ -90,7 +90,7 @@ TEST(Topology, RingLineStar) {
 }
 
 TEST(Topology, RandomRegular) {
-    TopologySpec spec = spec_of(Kind::RandomRegular);
+    GraphSpec spec = spec_of(Kind::RandomRegular);
     spec.degree = 8;
     const Topology t = build(spec, 100);
     expect_well_formed(t);
@@ -104,7 +104,7 @@ TEST(Topology, RandomRegular) {
 }
 
 TEST(Topology, RandomRegularDenseAndEdgeCases) {
-    TopologySpec spec = spec_of(Kind::RandomRegular);
+    GraphSpec spec = spec_of(Kind::RandomRegular);
     for (auto [n, d] : {std::pair{12, 9}, {10, 9}, {10, 0}, {7, 4}, {20, 3}}) {
         spec.degree = d;
         const Topology t = build(spec, n);
@@ -115,7 +115,7 @@ TEST(Topology, RandomRegularDenseAndEdgeCases) {
 }
 
 TEST(Topology, RandomRegularRejectsImpossibleParameters) {
-    TopologySpec spec = spec_of(Kind::RandomRegular);
+    GraphSpec spec = spec_of(Kind::RandomRegular);
     Rng rng(1);
     spec.degree = 3;
     auto odd = build_topology(spec, 11, rng);
@@ -128,7 +128,7 @@ TEST(Topology, RandomRegularRejectsImpossibleParameters) {
 }
 
 TEST(Topology, ErdosRenyiEdgeCountAndDeterminism) {
-    TopologySpec spec = spec_of(Kind::ErdosRenyi);
+    GraphSpec spec = spec_of(Kind::ErdosRenyi);
     spec.p = 0.1;
     const int n = 200;
     const Topology t = build(spec, n);
@@ -141,7 +141,7 @@ TEST(Topology, ErdosRenyiEdgeCountAndDeterminism) {
 }
 
 TEST(Topology, ErdosRenyiDisconnectedIsDetected) {
-    TopologySpec spec = spec_of(Kind::ErdosRenyi);
+    GraphSpec spec = spec_of(Kind::ErdosRenyi);
     spec.p = 0.002;  // far below the connectivity threshold ln(n)/n
     const Topology sparse = build(spec, 100);
     EXPECT_GT(sparse.component_count(), 1);
@@ -161,7 +161,7 @@ TEST(Topology, ErdosRenyiDisconnectedIsDetected) {
 }
 
 TEST(Topology, SmallWorld) {
-    TopologySpec spec = spec_of(Kind::SmallWorld);
+    GraphSpec spec = spec_of(Kind::SmallWorld);
     spec.k = 4;
     spec.beta = 0.0;
     const Topology lattice = build(spec, 100);
@@ -190,7 +190,7 @@ TEST(Topology, SmallWorld) {
 }
 
 TEST(Topology, ScaleFree) {
-    TopologySpec spec = spec_of(Kind::ScaleFree);
+    GraphSpec spec = spec_of(Kind::ScaleFree);
     spec.m = 3;
     const int n = 500;
     const Topology t = build(spec, n);
@@ -210,7 +210,7 @@ TEST(Topology, ScaleFree) {
 }
 
 TEST(Topology, ExplicitNormalizesAndValidates) {
-    TopologySpec spec = spec_of(Kind::Explicit);
+    GraphSpec spec = spec_of(Kind::Explicit);
     spec.edges = {{2, 1}, {0, 1}, {1, 0}, {2, 2}, {1, 2}};
     const Topology t = build(spec, 4);
     expect_well_formed(t);
@@ -249,7 +249,7 @@ TEST(Topology, HopAndLatencyDistances) {
     const std::vector<core::Nanos> latency = ring.latency_distances(0);
     EXPECT_EQ(latency, (std::vector<core::Nanos>{0, 10, 20, 30, 40, 50, 60, 70, 80, 90}));
 
-    TopologySpec spec = spec_of(Kind::Explicit);
+    GraphSpec spec = spec_of(Kind::Explicit);
     spec.edges = {{0, 1}};
     const Topology split = build(spec, 3);
     EXPECT_EQ(split.hop_distances(0), (std::vector<int>{0, 1, -1}));
