@@ -1,7 +1,9 @@
 #include "sim/nodeset.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <utility>
 
 #include "sim/units.h"
 
@@ -51,9 +53,8 @@ bool parse_index(std::string_view text, std::int64_t& out) {
 NodeSetResult parse_node_set(std::string_view text, int node_count) {
     NodeSetResult result;
     std::string_view body = trim(text);
-    std::vector<bool> member(static_cast<std::size_t>(node_count), false);
     if (body == "all") {
-        result.nodes.reserve(member.size());
+        result.nodes.reserve(static_cast<std::size_t>(node_count));
         for (int i = 0; i < node_count; ++i)
             result.nodes.push_back(i);
         return result;
@@ -62,6 +63,8 @@ NodeSetResult parse_node_set(std::string_view text, int node_count) {
         result.error = expected(text);
         return result;
     }
+    // Ranges as written; merged at the end so the cost follows the text, not node_count.
+    std::vector<std::pair<std::int64_t, std::int64_t>> ranges;
     std::size_t start = 0;
     while (start <= body.size()) {
         std::size_t comma = body.find(',', start);
@@ -108,11 +111,15 @@ NodeSetResult parse_node_set(std::string_view text, int node_count) {
             result.error = what + valid_range(node_count);
             return result;
         }
-        for (auto i = first; i <= last; ++i)
-            member[static_cast<std::size_t>(i)] = true;
+        ranges.emplace_back(first, last);
     }
-    for (int i = 0; i < node_count; ++i) {
-        if (member[static_cast<std::size_t>(i)]) result.nodes.push_back(i);
+    std::sort(ranges.begin(), ranges.end());
+    std::int64_t next = 0;  // the smallest node not yet in the result
+    for (auto [first, last] : ranges) {
+        for (std::int64_t node = std::max(first, next); node <= last; ++node) {
+            result.nodes.push_back(static_cast<int>(node));
+        }
+        next = std::max(next, last + 1);
     }
     return result;
 }
