@@ -8,6 +8,8 @@
 // Fields are named by dotted paths, list entries by 0-based index (`mining.1.share`), the
 // same syntax --set takes. Errors are sorted by line.
 //
+// Thread safety: loading touches no shared state; sweeps may load in parallel.
+//
 // Plain data: these structs hold no resources and know nothing of the engine; the runner
 // maps them onto topology, latency, miners and faults. Node sets are already expanded to
 // sorted, unique node indices in 0..network.nodes-1 (sim/nodeset.h formats them back).
@@ -17,7 +19,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "core/time.h"
@@ -26,19 +27,21 @@
 namespace sim {
 
 struct Scenario {
-    std::string name;          // required; letters, digits, '-', '_', '.' (names run directories)
+    std::string name;          // required; letters, digits, '-', '_', '.' (names run folders)
     std::string description;   // free text; default empty
-    std::uint64_t seed = 1;    // master seed; --seed overrides
-    core::Nanos duration = 0;  // simulated time to run; exactly one of duration and
-    std::uint64_t until_height = 0;  // `until: {height: N}` (stop when a node reaches N) is > 0
-    ConsensusSpec consensus;
-    NetworkSpec network;
-    std::vector<MinerSpec> mining;  // never empty after loading, see mining_defaulted
-    bool mining_defaulted = false;  // no `mining:` given: one honest entry, all nodes, share 1
+    std::uint64_t seed = 1;    // master seed; `--seed N` is best passed as override "seed=N"
+    core::Nanos duration = 0;  // `duration: 3h`; exactly one of duration and until_height is > 0
+    std::uint64_t until_height = 0;             // `until: {height: N}`: stop at height N; no
+                                                // time bound on events
+    ConsensusSpec consensus;                    // `consensus:`; all defaults when absent
+    NetworkSpec network;                        // `network:`; required (for nodes)
+    std::vector<MinerSpec> mining;              // never empty once loaded, see mining_defaulted
+    bool mining_defaulted = false;              // no `mining:`: one honest entry, every node,
+                                                // share 1 (equal hashrate per node)
     std::optional<WorkloadSpec> workload;       // absent: no user transactions
     std::vector<EventSpec> events;              // sorted by `at`; equal times keep file order
-    std::vector<ExpectationSpec> expectations;  // from `expect:`, in file order
-    ReportSpec report;
+    std::vector<ExpectationSpec> expectations;  // `expect:`, in file order
+    ReportSpec report;                          // `report:`; all defaults when absent
     std::string source_path;     // the file as named on the command line (or display name)
     std::string effective_yaml;  // the document as run, after --set, re-emitted by yaml-cpp
 };

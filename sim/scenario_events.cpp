@@ -124,7 +124,8 @@ bool read_event(const Field& field, int nodes, core::Nanos duration, EventSpec& 
     if (!field.expect_map()) return false;
     std::vector<std::string_view> allowed = {"at"};
     allowed.insert(allowed.end(), kActions.begin(), kActions.end());
-    bool ok = field.check_keys(allowed, "an event");
+    const bool keys_known = field.check_keys(allowed, "an event");
+    bool ok = keys_known;
 
     if (field["at"].require("at: 30m")) {
         if (auto at = field["at"].read_duration()) {
@@ -153,7 +154,8 @@ bool read_event(const Field& field, int nodes, core::Nanos duration, EventSpec& 
         return false;
     }
     if (actions.empty()) {
-        if (ok) field.error("expected an action: one of " + join_names(kActions));
+        // A misspelt action is already reported as an unknown key.
+        if (keys_known) field.error("expected an action: one of " + join_names(kActions));
         return false;
     }
     return read_action(field, actions.front(), nodes, out) && ok;

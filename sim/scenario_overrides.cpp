@@ -35,7 +35,7 @@ YAML::Node unmarked_copy(const YAML::Node& node) {
             return YAML::Node(node.Scalar());
         case YAML::NodeType::Sequence: {
             YAML::Node list(YAML::NodeType::Sequence);
-            for (const YAML::Node& item : node)
+            for (YAML::Node item : node)
                 list.push_back(unmarked_copy(item));
             list.SetStyle(node.Style());
             return list;
@@ -139,10 +139,13 @@ void apply(const Override& override, YAML::Node& document, Diagnostics& diagnost
         }
         YAML::Node next = current[key];
         if (!next.IsDefined() || next.IsNull()) {
-            if (is_index(components[i + 1])) {
-                return report(concat("'", path_text(components, i + 1),
+            // Only maps are created, so the rest of the path must not index a list. Checked
+            // before creating anything, so a rejected override leaves the document alone.
+            for (std::size_t j = i + 1; j < components.size(); ++j) {
+                if (!is_index(components[j])) continue;
+                return report(concat("'", path_text(components, j),
                                      "' is not in the scenario, so it has no entry ",
-                                     components[i + 1]));
+                                     components[j]));
             }
             current[key] = YAML::Node(YAML::NodeType::Map);
             next.reset(current[key]);

@@ -98,15 +98,21 @@ Place Diagnostics::place_of(const YAML::Node& node, const std::string& path,
         YAML::Mark mark = node.Mark();
         if (!mark.is_null()) return Place{mark.line + 1, mark.column + 1, ""};
     }
-    // Overrides make nodes without marks. Prefer the one that set this node or an
-    // ancestor; else one that created this node as a map on the way to a deeper key.
-    const OverrideSite* maker = nullptr;
+    // Overrides make nodes without marks. The node came from the last override that set it
+    // or an ancestor (later ones replace earlier ones); failing that, from the first that
+    // created it as a map on the way to a deeper key.
+    const OverrideSite* setter = nullptr;
+    const OverrideSite* creator = nullptr;
     for (const OverrideSite& site : overrides_) {
         if (!nested(site.path, path)) continue;
-        if (site.path.size() <= path.size()) return Place{0, 0, site.text};
-        if (maker == nullptr) maker = &site;
+        if (site.path.size() <= path.size()) {
+            setter = &site;
+        } else if (creator == nullptr) {
+            creator = &site;
+        }
     }
-    if (maker != nullptr) return Place{0, 0, maker->text};
+    if (setter != nullptr) return Place{0, 0, setter->text};
+    if (creator != nullptr) return Place{0, 0, creator->text};
     return fallback;
 }
 
@@ -201,7 +207,9 @@ std::vector<MapEntry> Field::entries() const {
     std::vector<MapEntry> entries;
     if (!is_map()) return entries;
     for (auto it = node_.begin(); it != node_.end(); ++it) {
-        const YAML::Node& key = it->first;
+        // Copies: yaml-cpp's iterator hands out a temporary pair.
+        YAML::Node key = it->first;
+        YAML::Node value = it->second;
         if (!key.IsScalar()) {
             child(key, path_)
                 .error("expected a plain name as a key, got a " +
@@ -209,7 +217,7 @@ std::vector<MapEntry> Field::entries() const {
             continue;
         }
         std::string path = join_path(path_, key.Scalar());
-        entries.push_back(MapEntry{key.Scalar(), child(key, path), child(it->second, path)});
+        entries.push_back(MapEntry{key.Scalar(), child(key, path), child(value, path)});
     }
     return entries;
 }

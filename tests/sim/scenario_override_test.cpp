@@ -46,6 +46,13 @@ TEST(ScenarioOverrides, CreateKeysAndMissingSections) {
 TEST(ScenarioOverrides, LaterOverridesWin) {
     Scenario s = load_ok(kBase, {"seed=5", "seed=6"});
     EXPECT_EQ(s.seed, 6u);
+    // ... and errors name the override that set the value.
+    EXPECT_EQ(only_error(kBase, {"seed=5", "seed=x"}),
+              "--set seed=x: seed: expected an integer, got \"x\"");
+    EXPECT_EQ(only_error(kBase, {"network.latency={dist: constant, value: 1s}",
+                                 "network.latency.value=1"}),
+              "--set network.latency.value=1: network.latency.value: expected a duration such as "
+              "80ms, got 1 (a unit is required: ns, us, ms, s, m, h, d)");
 }
 
 TEST(ScenarioOverrides, FlowCollectionValues) {
@@ -155,6 +162,10 @@ TEST(ScenarioOverrides, BadPaths) {
     EXPECT_EQ(only_error(kBase, {"expect.0.max_reorg_depth=3"}),
               "--set expect.0.max_reorg_depth=3: 'expect' is not in the scenario, so it has no "
               "entry 0");
+    // Rejected before anything is created: the document is left as it was.
+    EXPECT_EQ(
+        only_error(kBase, {"report.extra.0=3"}),
+        "--set report.extra.0=3: 'report.extra' is not in the scenario, so it has no entry 0");
 }
 
 TEST(ScenarioOverrides, EveryBadOverrideIsReported) {
