@@ -37,12 +37,20 @@ ValidationResult Mempool::check_in_context(const Transaction& tx, const LedgerSt
             Reject::kNonceConflict,
             "another pending transaction uses nonce " + std::to_string(tx.nonce()));
     }
-    if (tx.nonce() - account.next_nonce > options_.max_nonce_gap) {
-        return ValidationResult::invalid(Reject::kBadNonce,
-                                         "nonce " + std::to_string(tx.nonce()) + " is more than " +
-                                             std::to_string(options_.max_nonce_gap) +
-                                             " ahead of the next nonce " +
-                                             std::to_string(account.next_nonce));
+    // The nonce the pool expects next from this sender: the account's, moved past every
+    // pending transaction that continues the run without a gap.
+    std::uint64_t expected = account.next_nonce;
+    for (auto it = by_sender_nonce_.lower_bound(Key{tx.sender_address(), expected});
+         it != by_sender_nonce_.end() && it->first.first == tx.sender_address() &&
+         it->first.second == expected;
+         ++it) {
+        ++expected;
+    }
+    if (tx.nonce() > expected && tx.nonce() - expected > options_.max_nonce_gap) {
+        return ValidationResult::invalid(
+            Reject::kBadNonce, "nonce " + std::to_string(tx.nonce()) + " is more than " +
+                                   std::to_string(options_.max_nonce_gap) +
+                                   " ahead of the next expected nonce " + std::to_string(expected));
     }
     // The balance must cover this transaction and every pending one of the same sender.
     constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();

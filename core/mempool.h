@@ -1,9 +1,10 @@
 // Mempool: transfers waiting for a block, validated against the tip's ledger state.
 //
 // Admission checks the signature, the nonce and the balance with the sender's other pending
-// transactions counted. A nonce may run ahead of the account's next nonce by up to
-// max_nonce_gap (such a transaction waits until the gap fills, as transactions sent in a
-// row can arrive out of order). Everything is kept in (sender, nonce) order, so every
+// transactions counted. A nonce may run ahead of the next one the pool expects (the
+// account's next nonce, moved past the sender's unbroken run of pending transactions) by up
+// to max_nonce_gap: such a transaction waits until the gap fills, as transactions sent in
+// a row can arrive out of order. Everything is kept in (sender, nonce) order, so every
 // walk over the pool is deterministic. Single-threaded: one Mempool belongs to one node.
 #pragma once
 
@@ -22,7 +23,7 @@ namespace core {
 
 struct MempoolOptions {
     std::size_t max_txs = 100'000;     // capacity; further transactions get kMempoolFull
-    std::uint64_t max_nonce_gap = 64;  // how far a nonce may run ahead of the next one
+    std::uint64_t max_nonce_gap = 64;  // how far a nonce may run ahead of the expected one
     bool shared_validation = true;     // see ChainOptions::shared_validation
 };
 

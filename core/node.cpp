@@ -42,6 +42,11 @@ void Node::on_message(PeerId from, const Message& message) {
 void Node::on_peer_connected(PeerId peer) {
     const BlockIndex* tip = chain_.tip();
     transport_.send(peer, Message::announce(tip->hash(), tip->height, tip->chain_work));
+    // Pending transactions too, so a healed partition or a restarted node (whose pool was
+    // lost) learns what the other side still wants mined.
+    for (const TransactionRef& tx : mempool_.sorted()) {
+        transport_.send(peer, Message::tx_message(tx));
+    }
 }
 
 void Node::handle_announce(PeerId from, const Message& m) {

@@ -94,7 +94,8 @@ class Node {
 
     // Network input.
     void on_message(PeerId from, const Message& message);
-    // A link came up (first connection or after a partition/crash): exchange tips.
+    // A link came up (first connection or after a partition/crash): send our tip (an
+    // announce) and our pending transactions; the peer does the same.
     void on_peer_connected(PeerId peer);
 
     // Local input. A transaction from a wallet or workload: admitted and relayed if valid.

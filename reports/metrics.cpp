@@ -11,7 +11,9 @@ namespace {
 
 using nlohmann::json;
 
-json optional_number(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+json optional_number(const std::optional<double>& v) {
+    return v ? json(*v) : json(nullptr);
+}
 
 json summary(const std::vector<double>& values) {
     if (values.empty()) return json{{"mean", nullptr}, {"median", nullptr}, {"p90", nullptr}};
@@ -21,7 +23,9 @@ json summary(const std::vector<double>& values) {
                 {"p90", optional_number(percentile(values, 0.9))}};
 }
 
-double seconds(core::Nanos t) { return core::to_seconds(t); }
+double seconds(core::Nanos t) {
+    return core::to_seconds(t);
+}
 
 }  // namespace
 
@@ -56,7 +60,8 @@ std::optional<double> propagation_ms(const BlockRecord& block, int node_count, d
 json build_report(const Recorder& rec, const RunInfo& info) {
     const std::vector<const BlockRecord*> main = main_chain(rec);
     std::unordered_set<core::Hash256> on_main;
-    for (const BlockRecord* b : main) on_main.insert(b->hash);
+    for (const BlockRecord* b : main)
+        on_main.insert(b->hash);
 
     // Blocks and forks.
     const std::size_t mined = rec.blocks().size();
@@ -81,7 +86,8 @@ json build_report(const Recorder& rec, const RunInfo& info) {
         ++histogram[r.depth];
     }
     json histogram_json = json::object();
-    for (const auto& [depth, n] : histogram) histogram_json[std::to_string(depth)] = n;
+    for (const auto& [depth, n] : histogram)
+        histogram_json[std::to_string(depth)] = n;
 
     // Propagation.
     std::vector<double> t50, t90, t100;
@@ -141,11 +147,13 @@ json build_report(const Recorder& rec, const RunInfo& info) {
         if (deep < main.size()) confirmation_s.push_back(seconds(main[deep]->found - t.submitted));
     }
     json rejected_json = json::object();
-    for (const auto& [reason, n] : rejected) rejected_json[reason] = n;
+    for (const auto& [reason, n] : rejected)
+        rejected_json[reason] = n;
 
     // Miners.
     std::uint64_t total_revenue = 0;
-    for (const BlockRecord* b : main) total_revenue += b->block->txs()[0]->amount();
+    for (const BlockRecord* b : main)
+        total_revenue += b->block->txs()[0]->amount();
     json miners = json::array();
     for (const MinerGroup& g : info.miners) {
         std::size_t blocks = 0;
@@ -156,13 +164,13 @@ json build_report(const Recorder& rec, const RunInfo& info) {
                 revenue += b->block->txs()[0]->amount();
             }
         }
-        miners.push_back({{"nodes", g.nodes},
-                          {"strategy", g.strategy},
-                          {"hashrate_share", g.hashrate_share},
-                          {"main_chain_blocks", blocks},
-                          {"revenue_share", total_revenue == 0
-                                                ? 0.0
-                                                : static_cast<double>(revenue) / total_revenue}});
+        miners.push_back(
+            {{"nodes", g.nodes},
+             {"strategy", g.strategy},
+             {"hashrate_share", g.hashrate_share},
+             {"main_chain_blocks", blocks},
+             {"revenue_share",
+              total_revenue == 0 ? 0.0 : static_cast<double>(revenue) / total_revenue}});
     }
 
     json report = {
@@ -183,7 +191,8 @@ json build_report(const Recorder& rec, const RunInfo& info) {
          {{"count", rec.reorgs().size()},
           {"max_depth", reorg_max},
           {"depth_histogram", histogram_json}}},
-        {"propagation", {{"t50_ms", summary(t50)}, {"t90_ms", summary(t90)}, {"t100_ms", summary(t100)}}},
+        {"propagation",
+         {{"t50_ms", summary(t50)}, {"t90_ms", summary(t90)}, {"t100_ms", summary(t100)}}},
         {"convergence", convergence},
         {"tip_agreement", tip_agreement},
         {"transactions",
@@ -200,7 +209,8 @@ json build_report(const Recorder& rec, const RunInfo& info) {
         {"miners", miners},
         {"attacks", json::array()},
     };
-    for (auto it = info.extra.begin(); it != info.extra.end(); ++it) report[it.key()] = it.value();
+    for (auto it = info.extra.begin(); it != info.extra.end(); ++it)
+        report[it.key()] = it.value();
     return report;
 }
 

@@ -23,9 +23,9 @@
 namespace reports {
 
 struct MinerGroup {
-    std::string nodes;      // node set as written: "0-9"
+    std::string nodes;  // node set as written: "0-9"
     std::vector<int> node_ids;
-    std::string strategy;   // honest | selfish | double-spend
+    std::string strategy;  // honest | selfish | double-spend
     double hashrate_share = 0;
 };
 
@@ -37,7 +37,7 @@ struct RunInfo {
     double wall_seconds = 0;
     std::uint64_t events = 0;
     int nodes = 0;
-    int confirmations = 1;           // k for transactions.confirmation_s
+    int confirmations = 1;  // k for transactions.confirmation_s
     std::vector<MinerGroup> miners;
     nlohmann::json extra = nlohmann::json::object();  // merged into the report's top level
 };

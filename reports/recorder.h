@@ -25,8 +25,8 @@ struct BlockRecord {
     core::Hash256 hash;
     core::Hash256 parent;
     std::uint64_t height = 0;
-    int miner = -1;                  // node that found it
-    core::Nanos found = 0;           // sim time found
+    int miner = -1;                   // node that found it
+    core::Nanos found = 0;            // sim time found
     std::vector<core::Nanos> delays;  // accept time - found, one per accepting node, in order
 };
 
@@ -41,7 +41,7 @@ struct ReorgRecord {
 struct TxRecord {
     core::TransactionRef tx;
     core::Nanos submitted = 0;
-    int node = 0;                   // where it was submitted
+    int node = 0;                                 // where it was submitted
     core::Reject intended = core::Reject::kNone;  // what the workload meant it to fail with
     core::Reject rejected = core::Reject::kNone;  // what the node said (kNone: accepted)
 };
@@ -53,21 +53,21 @@ struct FaultRecord {
 };
 
 struct ConvergenceRecord {
-    std::string event;               // description of the heal/restore/restart
+    std::string event;  // description of the heal/restore/restart
     core::Nanos at = 0;
     std::optional<core::Nanos> converged_at;  // first time every up node shared one tip
 };
 
 struct TipSample {
     core::Nanos at = 0;
-    double agreement = 0;      // fraction of up nodes on the most common tip
-    int distinct_tips = 0;     // tips held by up nodes
+    double agreement = 0;   // fraction of up nodes on the most common tip
+    int distinct_tips = 0;  // tips held by up nodes
     int up_nodes = 0;
     std::uint64_t best_height = 0;  // height of the most common tip
 };
 
 class Recorder {
-public:
+  public:
     explicit Recorder(int node_count) : node_count_(node_count) {}
 
     void block_found(core::Nanos at, int miner, const core::BlockRef& block);
@@ -95,9 +95,9 @@ public:
     const std::vector<TipSample>& samples() const { return samples_; }
     const core::Hash256& final_tip() const { return final_tip_; }
 
-private:
+  private:
     int node_count_;
-    std::vector<BlockRecord> blocks_;                  // in order found
+    std::vector<BlockRecord> blocks_;                         // in order found
     std::unordered_map<core::Hash256, std::size_t> by_hash_;  // lookups only
     std::vector<ReorgRecord> reorgs_;
     std::vector<TxRecord> txs_;

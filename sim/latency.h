@@ -53,7 +53,7 @@ struct RegionLatency {
     std::vector<std::string> names;                // one per region
     std::vector<std::vector<core::Nanos>> matrix;  // names.size() squared, symmetric, >= 0
     std::vector<int> assignment;                   // region index of each node, one per node
-    std::optional<DelayDistribution> jitter;     // added per link when set
+    std::optional<DelayDistribution> jitter;       // added per link when set
 };
 
 struct LatencyModel {

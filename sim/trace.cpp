@@ -31,8 +31,8 @@ std::string TraceRecord::describe() const {
     switch (kind) {
         case TraceKind::kDeliver:
             what = std::string("node ") + std::to_string(a) + " handled " +
-                   core::message_kind_name(static_cast<core::Message::Kind>(detail)) +
-                   " from " + std::to_string(b) + " (" + subject_hex + ")";
+                   core::message_kind_name(static_cast<core::Message::Kind>(detail)) + " from " +
+                   std::to_string(b) + " (" + subject_hex + ")";
             break;
         case TraceKind::kBlockFound:
             what = "node " + std::to_string(a) + " found block " + subject_hex;

@@ -17,13 +17,13 @@
 namespace sim {
 
 enum class TraceKind : std::uint8_t {
-    kDeliver = 1,   // a: receiver, b: sender, detail: message kind, subject: hash
-    kBlockFound,    // a: miner, subject: block
-    kTipChanged,    // a: node, detail: reorg depth, subject: new tip
-    kBlockRejected, // a: node, b: sender, detail: reason, subject: block
-    kTxAccepted,    // a: node, b: sender, subject: txid
-    kTxRejected,    // a: node, b: sender, detail: reason, subject: txid
-    kFault,         // a: event index, detail: event kind
+    kDeliver = 1,    // a: receiver, b: sender, detail: message kind, subject: hash
+    kBlockFound,     // a: miner, subject: block
+    kTipChanged,     // a: node, detail: reorg depth, subject: new tip
+    kBlockRejected,  // a: node, b: sender, detail: reason, subject: block
+    kTxAccepted,     // a: node, b: sender, subject: txid
+    kTxRejected,     // a: node, b: sender, detail: reason, subject: txid
+    kFault,          // a: event index, detail: event kind
 };
 
 struct TraceRecord {
@@ -39,7 +39,7 @@ struct TraceRecord {
 };
 
 class Trace {
-public:
+  public:
     explicit Trace(bool record) : record_(record) {}
 
     // REQUIRES: finish() has not been called.
@@ -49,7 +49,7 @@ public:
     const std::string& finish();
     const std::vector<TraceRecord>& records() const { return records_; }
 
-private:
+  private:
     bool record_;
     std::uint64_t count_ = 0;
     core::Sha256 hasher_;

@@ -1,0 +1,150 @@
+// chainsim run SCENARIO [--seed N] [--out DIR] [--set path=value]... [--no-plots]
+//              [--check-determinism] [--no-shared-validation] [--quiet]
+// chainsim validate SCENARIO
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "reports/output.h"
+#include "sim/cli/cli.h"
+#include "sim/runner.h"
+#include "sim/scenario.h"
+#include "sim/units.h"
+
+namespace cli {
+namespace {
+
+struct RunArgs {
+    std::string scenario;
+    std::optional<std::uint64_t> seed;
+    std::string out;
+    std::vector<std::string> sets;
+    bool no_plots = false;
+    bool check_determinism = false;
+    bool no_shared_validation = false;
+    bool quiet = false;
+};
+
+sim::Scenario load_or_fail(const std::string& path, const std::vector<std::string>& sets) {
+    sim::ScenarioLoad load = sim::load_scenario(path, sets);
+    if (!load.ok()) {
+        std::string text = load.error_text();
+        if (!text.empty() && text.back() == '\n') text.pop_back();
+        // The first line names the file; every error is on its own line.
+        throw Exit(kExitBadInput, "invalid scenario:\n" + text);
+    }
+    return *load.scenario;
+}
+
+// Progress on stderr when it is a terminal: sim time, events/s and ETA, one line redrawn.
+class Progress {
+  public:
+    explicit Progress(bool enabled) : enabled_(enabled), start_(Clock::now()), last_(start_) {}
+
+    void operator()(core::Nanos now, core::Nanos end, std::uint64_t events) {
+        if (!enabled_) return;
+        const auto t = Clock::now();
+        if (t - last_ < std::chrono::milliseconds(500)) return;
+        last_ = t;
+        const double wall = std::chrono::duration<double>(t - start_).count();
+        if (wall < 2.0) return;  // short runs stay quiet
+        shown_ = true;
+        std::string line = "\rsim " + sim::format_duration(now);
+        if (end > 0) {
+            const double fraction = static_cast<double>(now) / static_cast<double>(end);
+            char buf[96];
+            std::snprintf(buf, sizeof buf, " / %s (%.0f%%), ETA %.0fs",
+                          sim::format_duration(end).c_str(), 100 * fraction,
+                          fraction > 0 ? wall * (1 - fraction) / fraction : 0.0);
+            line += buf;
+        }
+        char rate[64];
+        std::snprintf(rate, sizeof rate, ", %.0f events/s   ", static_cast<double>(events) / wall);
+        std::cerr << line << rate << std::flush;
+    }
+    void finish() {
+        if (shown_) std::cerr << "\r" << std::string(79, ' ') << "\r" << std::flush;
+    }
+
+  private:
+    using Clock = std::chrono::steady_clock;
+    bool enabled_;
+    bool shown_ = false;
+    Clock::time_point start_;
+    Clock::time_point last_;
+};
+
+int run_command(const RunArgs& args) {
+    sim::Scenario scenario = load_or_fail(args.scenario, args.sets);
+    sim::RunConfig config;
+    config.seed = args.seed.value_or(scenario.seed);
+    config.shared_validation = !args.no_shared_validation;
+    config.check_determinism = args.check_determinism;
+    auto progress = std::make_shared<Progress>(!args.quiet && ::isatty(STDERR_FILENO) == 1);
+    config.progress = [progress](core::Nanos now, core::Nanos end, std::uint64_t events) {
+        (*progress)(now, end, events);
+    };
+
+    sim::Expected<sim::RunOutcome> outcome = sim::run_scenario(scenario, config);
+    progress->finish();
+    if (!outcome) bad_input(args.scenario + ": " + outcome.error());
+    for (const auto& w : outcome->warnings)
+        std::cerr << "chainsim: warning: " << w << "\n";
+
+    const std::string out =
+        args.out.empty() ? "runs/" + scenario.name + "-" + std::to_string(config.seed) : args.out;
+    const std::string error = reports::write_run_directory(
+        out, outcome->report, outcome->world->recorder(), scenario.effective_yaml);
+    if (!error.empty()) throw Exit(kExitBadInput, error);
+
+    if (!args.quiet) std::cout << sim::summarize(outcome->report);
+    std::cout << "report: " << out << "/report.json\n";
+    if (outcome->divergence) {
+        if (!outcome->divergence->empty()) {
+            throw Exit(kExitInternal, "determinism check failed: " + *outcome->divergence);
+        }
+        std::cout << "determinism: two runs gave identical traces ("
+                  << outcome->report["trace_events"].get<std::uint64_t>() << " events)\n";
+    }
+    return outcome->expectations_passed ? 0 : kExitExpectation;
+}
+
+}  // namespace
+
+void add_run_commands(CLI::App& app, int& exit_code) {
+    auto args = std::make_shared<RunArgs>();
+    auto* run = app.add_subcommand("run", "Run a scenario and write its report");
+    run->add_option("SCENARIO", args->scenario, "scenario YAML file")->required();
+    run->add_option("--seed", args->seed, "master seed (default: the scenario's)");
+    run->add_option("--out", args->out, "output folder (default runs/<scenario>-<seed>)");
+    run->add_option("--set", args->sets, "override a scenario value: path=value (repeatable)");
+    run->add_flag("--no-plots", args->no_plots, "skip the matplotlib plots");
+    run->add_flag("--check-determinism", args->check_determinism,
+                  "run twice and report the first diverging event, if any");
+    run->add_flag("--no-shared-validation", args->no_shared_validation,
+                  "every node checks every signature and block itself (same digest)");
+    run->add_flag("--quiet", args->quiet, "no progress and no summary");
+    run->callback([args, &exit_code] { exit_code = run_command(*args); });
+
+    auto path = std::make_shared<std::string>();
+    auto sets = std::make_shared<std::vector<std::string>>();
+    auto* validate = app.add_subcommand("validate", "Check a scenario file without running it");
+    validate->add_option("SCENARIO", *path, "scenario YAML file")->required();
+    validate->add_option("--set", *sets, "override a scenario value: path=value (repeatable)");
+    validate->callback([path, sets] {
+        sim::Scenario scenario = load_or_fail(*path, *sets);
+        // Building the world checks what the file alone cannot (e.g. a graph that cannot
+        // be drawn with these parameters).
+        sim::RunOptions options;
+        options.seed = scenario.seed;
+        auto world = sim::World::create(scenario, options);
+        if (!world) bad_input(*path + ": " + world.error());
+        std::cout << *path << ": valid (" << scenario.network.nodes << " nodes, "
+                  << scenario.events.size() << " events, " << scenario.expectations.size()
+                  << " expectations)\n";
+    });
+}
+
+}  // namespace cli
