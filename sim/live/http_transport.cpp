@@ -1,0 +1,140 @@
+#include "sim/live/http_transport.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/codec.h"
+#include "sim/live/live_clock.h"
+
+namespace live {
+
+namespace http = boost::beast::http;
+
+HttpTransport::HttpTransport(boost::asio::io_context& io, std::string self_url,
+                             TransportOptions options)
+    : io_(io), self_url_(std::move(self_url)), options_(options) {}
+
+HttpTransport::~HttpTransport() {
+    close();
+}
+
+void HttpTransport::set_receiver(std::function<void(core::PeerId, const core::Message&)> receiver) {
+    receiver_ = std::move(receiver);
+}
+
+void HttpTransport::set_filter(std::function<bool(const PeerUrl&)> reachable) {
+    reachable_ = std::move(reachable);
+}
+
+bool HttpTransport::reachable(core::PeerId peer) const {
+    if (peer < 0 || static_cast<std::size_t>(peer) >= peers_.size()) return false;
+    return !reachable_ || reachable_(peers_[static_cast<std::size_t>(peer)].url);
+}
+
+core::PeerId HttpTransport::add_peer(const PeerUrl& url) {
+    if (auto id = find(url)) return *id;
+    PeerState p;
+    p.url = url;
+    p.channel = std::make_shared<PeerChannel>(io_, url, options_.max_queue);
+    peers_.push_back(std::move(p));
+    return static_cast<core::PeerId>(peers_.size() - 1);
+}
+
+std::optional<core::PeerId> HttpTransport::find(const PeerUrl& url) const {
+    for (std::size_t i = 0; i < peers_.size(); ++i) {
+        if (peers_[i].url == url) return static_cast<core::PeerId>(i);
+    }
+    return std::nullopt;
+}
+
+std::vector<core::PeerId> HttpTransport::peers() const {
+    std::vector<core::PeerId> out;
+    for (std::size_t i = 0; i < peers_.size(); ++i) {
+        if (reachable(static_cast<core::PeerId>(i))) out.push_back(static_cast<core::PeerId>(i));
+    }
+    return out;
+}
+
+void HttpTransport::close() {
+    closed_ = true;
+    for (auto& p : peers_)
+        p.channel->close();
+}
+
+void HttpTransport::request(core::PeerId to, ClientRequest request,
+                            std::function<void(ClientResult)> then) {
+    request.headers.emplace_back(kNodeHeader, self_url_);
+    request.timeout = options_.timeout;
+    peers_[static_cast<std::size_t>(to)].channel->send(
+        std::move(request), [this, alive = std::weak_ptr<int>(alive_), to,
+                             then = std::move(then)](ClientResult r) {
+            if (alive.expired() || closed_) return;
+            PeerState& p = peers_[static_cast<std::size_t>(to)];
+            if (r.ok) {
+                ++p.sent;
+                p.last_answer = unix_nanos();
+            } else {
+                ++p.failed;
+                p.last_error = r.error;
+            }
+            if (then) then(std::move(r));
+        });
+}
+
+void HttpTransport::send(core::PeerId to, core::MessagePtr message) {
+    if (closed_ || !message || to < 0 || static_cast<std::size_t>(to) >= peers_.size()) return;
+    if (!reachable(to)) {
+        ++peers_[static_cast<std::size_t>(to)].dropped;
+        return;
+    }
+    const auto dump = [](const nlohmann::json& j) {
+        return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    };
+    ClientRequest req;
+    switch (message->kind) {
+        case core::Message::Kind::kBlock:
+            req.method = http::verb::post;
+            req.target = "/blocks";
+            req.body = dump(core::block_to_json(*message->block));
+            request(to, std::move(req), nullptr);
+            return;
+        case core::Message::Kind::kTx:
+            req.method = http::verb::post;
+            req.target = "/transactions/new";
+            req.body = dump(core::tx_to_json(*message->tx));
+            request(to, std::move(req), nullptr);
+            return;
+        case core::Message::Kind::kAnnounce:
+            req.method = http::verb::post;
+            req.target = "/peers/announce";
+            req.body = dump({{"hash", message->hash.display_hex()},
+                             {"height", message->height},
+                             {"work", message->work.hex()}});
+            request(to, std::move(req), nullptr);
+            return;
+        case core::Message::Kind::kGetBlock: {
+            const core::Hash256 wanted = message->hash;
+            req.method = http::verb::get;
+            req.target = "/blocks/" + wanted.display_hex();
+            req.max_response = options_.max_block_response;
+            request(to, std::move(req), [this, to, wanted](ClientResult r) {
+                if (!r.ok || r.status != 200 || !receiver_) return;
+                const auto j = nlohmann::json::parse(r.body, nullptr, false);
+                core::BlockRef block;
+                if (j.is_discarded() || !core::block_from_json(j, block).ok()) {
+                    peers_[static_cast<std::size_t>(to)].last_error =
+                        "sent a malformed block for " + wanted.display_hex();
+                    return;
+                }
+                if (block->hash() != wanted) {
+                    peers_[static_cast<std::size_t>(to)].last_error =
+                        "sent another block than " + wanted.display_hex();
+                    return;
+                }
+                receiver_(to, *core::Message::block_message(block));
+            });
+            return;
+        }
+    }
+}
+
+}  // namespace live

@@ -1,0 +1,39 @@
+// LiveClock: core::Clock on the wall clock and Asio timers. now() is Unix time in
+// nanoseconds (so NodeConfig::unix_time_at_zero is 0); timers run on the io_context's thread.
+// Destroying the clock cancels every timer it set. Not thread-safe.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+#include <unordered_map>
+
+#include "core/node.h"
+
+namespace live {
+
+class LiveClock final : public core::Clock {
+  public:
+    explicit LiveClock(boost::asio::io_context& io) : io_(io) {}
+    ~LiveClock() override { cancel_all(); }
+    LiveClock(const LiveClock&) = delete;
+    LiveClock& operator=(const LiveClock&) = delete;
+
+    core::Nanos now() const override;
+    core::TimerId after(core::Nanos delay, std::function<void()> fn) override;
+    void cancel(core::TimerId id) override;
+    void cancel_all();
+    std::size_t pending() const { return timers_.size(); }
+
+  private:
+    boost::asio::io_context& io_;
+    std::uint64_t next_id_ = 1;
+    std::unordered_map<std::uint64_t, std::unique_ptr<boost::asio::steady_timer>> timers_;
+    // Handlers hold a weak reference: one already queued when the clock dies does nothing.
+    std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+};
+
+// Unix time in nanoseconds from the system clock.
+core::Nanos unix_nanos();
+
+}  // namespace live

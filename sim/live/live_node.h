@@ -1,0 +1,182 @@
+// LiveNode: one core::Node on real ports — the node the simulator runs, bound to HTTP with
+// the PyChain-family API (design.md §9), persisted in SQLite, peering over HTTP, mining on
+// demand (GET /mine) or continuously.
+//
+// What it is made of: a LiveClock (wall clock, Asio timers), an HttpTransport (peers), an
+// HttpServer (the API), a Store (the data dir, optional), a Miner and a ChainResolver.
+// It is the node's NodeObserver: accepted blocks and transactions are written to the store,
+// and a request that changed state is answered only after the write is durable (writes of
+// one turn of the event loop share one commit).
+//
+// Trust: nothing from a client or a peer is trusted. Bodies are decoded strictly; blocks
+// and transactions are validated by core::Node like any other; a peer is identified by the
+// X-Chainsim-Node header only when it names a registered peer (and then only decides where
+// the node asks for missing parents and whom it skips when relaying).
+//
+// Lifetime: start() binds, loads the data dir and connects to peers; the destructor stops
+// everything (connections, timers, mining) and commits. Not thread-safe: every call on the
+// io_context's thread, which also runs the node.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/node.h"
+#include "sim/live/http_server.h"
+#include "sim/live/http_transport.h"
+#include "sim/live/live_clock.h"
+#include "sim/live/miner.h"
+#include "sim/live/network_params.h"
+#include "sim/live/resolver.h"
+#include "sim/live/store.h"
+#include "sim/live/url.h"
+#include "sim/status.h"
+
+namespace live {
+
+struct LiveNodeConfig {
+    int id = 0;                      // index in a network (logs, observer); 0 alone
+    std::string host = "127.0.0.1";  // address to bind
+    std::uint16_t port = 0;          // 0: any free port (see LiveNode::port())
+    std::string data_dir;            // empty: nothing is persisted
+    std::vector<PeerUrl> peers;      // registered at start, besides the data dir's
+    // Who this node's coinbases pay; empty: the data dir's node address, else a random one.
+    std::optional<core::Address> miner;
+    double mine_every_s = 0;   // mean seconds between blocks mined unasked (exponential); 0: none
+    std::size_t max_peers = 64;    // registered peers at most
+    std::size_t max_mine_jobs = 16;  // GET /mine requests waiting at most; more get 503
+    std::uint64_t seed = 0;    // mining delays and the random miner address; 0: from the OS
+    ServerLimits server;
+    TransportOptions transport;
+    ResolveOptions resolve;
+    // One line per notable event (block mined, reorg, peer refused, store error); null: quiet.
+    std::function<void(const std::string&)> log;
+};
+
+class LiveNode final : private core::NodeObserver {
+  public:
+    static sim::Expected<std::unique_ptr<LiveNode>> start(boost::asio::io_context& io,
+                                                          const NetworkParams& network,
+                                                          LiveNodeConfig config);
+    ~LiveNode() override;
+    LiveNode(const LiveNode&) = delete;
+    LiveNode& operator=(const LiveNode&) = delete;
+
+    const std::string& url() const { return url_; }
+    std::uint16_t port() const { return server_->port(); }
+    const core::Node& node() const { return *node_; }
+    const core::Address& miner_address() const { return miner_address_; }
+    std::uint64_t blocks_mined() const { return mined_; }
+
+    // Which peers this node may talk to (a partition, a cut link); null: all. Requests
+    // from a peer it may not reach are refused with 503, and nothing is sent to it.
+    void set_peer_filter(std::function<bool(const PeerUrl&)> reachable);
+    // Adds `url` as a peer (persisted) and exchanges tips with it.
+    sim::Status add_peer(const PeerUrl& url);
+    // Exchanges tips (and pending transactions) with every reachable peer, as on a new
+    // connection: after a partition heals or a peer restarts.
+    void reconnect_peers();
+    // Mean seconds between blocks mined unasked; 0 stops.
+    void set_mine_every(double seconds);
+    // Pulls and adopts the most-work valid chain among the peers (GET /nodes/resolve).
+    void resolve(std::function<void(const ResolveResult&)> done);
+
+  private:
+    LiveNode(boost::asio::io_context& io, const NetworkParams& network, LiveNodeConfig config);
+    sim::Status open(std::unique_ptr<Store> store);
+
+    // HTTP
+    void handle(const Request& req, Reply reply);
+    void get_mine(Reply reply);
+    void post_transaction(const Request& req, std::optional<core::PeerId> from, Reply reply);
+    void get_chain(const std::map<std::string, std::string>& query, Reply reply);
+    void post_register(const Request& req, Reply reply);
+    void get_resolve(Reply reply);
+    void get_nodes(Reply reply);
+    void post_block(const Request& req, std::optional<core::PeerId> from, Reply reply);
+    void get_block(const std::string& hash, Reply reply);
+    void get_balance(const std::string& address, Reply reply);
+    void get_mempool(Reply reply);
+    void get_status(Reply reply);
+    void get_metrics(Reply reply);
+    void post_announce(const Request& req, std::optional<core::PeerId> from, Reply reply);
+
+    // JSON text of a block, cached (blocks never change).
+    const std::string& block_json(const core::BlockRef& block);
+    std::string chain_json(std::uint64_t from, std::uint64_t limit, bool page);
+
+    // Durability: `then` runs once every write so far is committed.
+    void after_durable(std::function<void(const sim::Status&)> then);
+    void schedule_flush();
+    void flush();
+
+    // Mining
+    void schedule_mining();
+    void on_mined(const core::BlockRef& block);
+
+    void say(const std::string& line) const;
+
+    // core::NodeObserver
+    void on_block_accepted(int node, const core::BlockRef& block, core::PeerId from) override;
+    void on_block_rejected(int node, const core::BlockRef& block, core::PeerId from,
+                           const core::ValidationResult& why) override;
+    void on_tip_changed(int node, const core::TipChange& change) override;
+    void on_tx_accepted(int node, const core::TransactionRef& tx, core::PeerId from) override;
+    void on_tx_rejected(int node, const core::TransactionRef& tx, core::PeerId from,
+                        const core::ValidationResult& why) override;
+
+    boost::asio::io_context& io_;
+    const NetworkParams& network_;
+    LiveNodeConfig config_;
+    std::string url_;
+    core::Address miner_address_;
+    std::mt19937_64 rng_;
+
+    LiveClock clock_;
+    std::unique_ptr<HttpTransport> transport_;
+    std::unique_ptr<core::Node> node_;
+    std::unique_ptr<HttpServer> server_;
+    std::unique_ptr<Store> store_;
+    std::unique_ptr<Miner> miner_;
+    std::unique_ptr<ChainResolver> resolver_;
+    boost::asio::steady_timer mine_timer_;
+    std::function<bool(const PeerUrl&)> peer_filter_;
+
+    bool replaying_ = false;  // loading the data dir: do not write it back
+    bool flush_posted_ = false;
+    std::vector<std::function<void(const sim::Status&)>> waiting_for_disk_;
+    // Set while a peer's message is handed to the node, to learn the verdict.
+    const core::Hash256* capture_subject_ = nullptr;
+    std::optional<core::ValidationResult> captured_;
+
+    std::unordered_map<core::Hash256, std::string> block_json_;  // lookups only
+    core::Hash256 chain_cache_tip_;
+    std::string chain_cache_;
+
+    // Counters for /status and /metrics.
+    std::int64_t started_ns_ = 0;
+    std::uint64_t mined_ = 0;
+    std::uint64_t reorgs_ = 0;
+    std::uint64_t max_reorg_depth_ = 0;
+    std::uint64_t blocks_accepted_ = 0;
+    std::uint64_t txs_accepted_ = 0;
+    std::uint64_t store_errors_ = 0;
+    std::map<std::string, std::uint64_t> blocks_rejected_;  // by reason
+    std::map<std::string, std::uint64_t> txs_rejected_;     // by reason
+    std::map<unsigned, std::uint64_t> responses_;           // by status code
+    bool mining_scheduled_ = false;
+
+    std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // for callbacks that outlive us
+};
+
+// The dashboard served at GET / (static HTML that polls the API).
+const std::string& dashboard_html();
+
+}  // namespace live
