@@ -40,6 +40,8 @@ void add_wallet_commands(CLI::App& app, int& exit_code);
 void add_run_commands(CLI::App& app, int& exit_code);
 void add_sweep_commands(CLI::App& app, int& exit_code);
 void add_live_commands(CLI::App& app, int& exit_code);
+// `wallet send` (sim/cli/wallet_send.cpp), attached to the `wallet` subcommand.
+void add_wallet_send(CLI::App& wallet, int& exit_code);
 
 }  // namespace cli
 

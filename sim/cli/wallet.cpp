@@ -1,5 +1,5 @@
 // chainsim wallet new [--out FILE] | address KEYFILE | sign --key HEX --message TEXT
-// (wallet send is registered with the live commands, as it talks to a node over HTTP.)
+// (wallet send, which talks to a live node over HTTP, is in wallet_send.cpp.)
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -58,7 +58,7 @@ core::PrivateKey load_key_file(const std::string& path) {
     return *key;
 }
 
-void add_wallet_commands(CLI::App& app, int& /*exit_code*/) {
+void add_wallet_commands(CLI::App& app, int& exit_code) {
     auto* wallet = app.add_subcommand("wallet", "Keys, addresses and signatures");
     wallet->require_subcommand(1);
 
@@ -90,6 +90,8 @@ void add_wallet_commands(CLI::App& app, int& /*exit_code*/) {
                     {"signature", sig.hex()},
                     {"public_key", key->public_key().hex()}});
     });
+
+    add_wallet_send(*wallet, exit_code);
 }
 
 }  // namespace cli

@@ -184,6 +184,11 @@ void LiveNode::reconnect_peers() {
         node_->on_peer_connected(id);
 }
 
+void LiveNode::reconnect_peer(const PeerUrl& url) {
+    const auto id = transport_->find(url);
+    if (id && transport_->reachable(*id)) node_->on_peer_connected(*id);
+}
+
 void LiveNode::set_mine_every(double seconds) {
     config_.mine_every_s = seconds;
     schedule_mining();

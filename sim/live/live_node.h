@@ -83,6 +83,8 @@ class LiveNode final : private core::NodeObserver {
     // Exchanges tips (and pending transactions) with every reachable peer, as on a new
     // connection: after a partition heals or a peer restarts.
     void reconnect_peers();
+    // The same with one peer, if it is registered and reachable.
+    void reconnect_peer(const PeerUrl& url);
     // Mean seconds between blocks mined unasked; 0 stops.
     void set_mine_every(double seconds);
     // Pulls and adopts the most-work valid chain among the peers (GET /nodes/resolve).
