@@ -38,6 +38,11 @@ class Transaction {
     static TransactionRef sign_transfer(const PrivateKey& key, const Address& recipient,
                                         std::uint64_t amount, std::uint64_t fee,
                                         std::uint64_t nonce);
+    // The same with the public key already derived (REQUIRES: it is key.public_key()),
+    // for callers that sign many transfers from one account.
+    static TransactionRef sign_transfer(const PrivateKey& key, const PublicKey& public_key,
+                                        const Address& recipient, std::uint64_t amount,
+                                        std::uint64_t fee, std::uint64_t nonce);
     static TransactionRef coinbase(const Address& recipient, std::uint64_t amount,
                                    std::uint64_t height);
 

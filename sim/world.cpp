@@ -87,8 +87,9 @@ Status World::build() {
     if (scenario_.workload) {
         for (int i = 0; i < scenario_.workload->accounts; ++i) {
             core::PrivateKey key = core::derive_account_key(options_.seed, i);
-            const core::Address address = key.public_key().address();
-            accounts_.push_back(Account{key, address, 0});
+            const core::PublicKey public_key = key.public_key();
+            const core::Address address = public_key.address();
+            accounts_.push_back(Account{key, public_key, address, 0});
             params_.allocations.push_back(core::GenesisAllocation{address, kInitialBalance});
         }
     }
@@ -338,14 +339,14 @@ void World::on_tx() {
             }
         }
         if (!tx && kind == 1) {
-            tx = core::Transaction::sign_transfer(sender.key, recipient.address, kOverspendAmount,
-                                                  fee, sender.next_nonce);
+            tx = core::Transaction::sign_transfer(sender.key, sender.public_key, recipient.address,
+                                                  kOverspendAmount, fee, sender.next_nonce);
             intended = core::Reject::kInsufficientFunds;
         }
         if (!tx) {
             // A bad signature: a valid transfer with one bit of r flipped.
-            auto valid = core::Transaction::sign_transfer(sender.key, recipient.address, amount,
-                                                          fee, sender.next_nonce);
+            auto valid = core::Transaction::sign_transfer(
+                sender.key, sender.public_key, recipient.address, amount, fee, sender.next_nonce);
             core::Signature broken = valid->signature();
             broken.bytes[5] ^= 0x01;
             tx = core::Transaction::transfer(*valid->sender(), recipient.address, amount, fee,
@@ -353,8 +354,8 @@ void World::on_tx() {
             intended = core::Reject::kBadSignature;
         }
     } else {
-        tx = core::Transaction::sign_transfer(sender.key, recipient.address, amount, fee,
-                                              sender.next_nonce);
+        tx = core::Transaction::sign_transfer(sender.key, sender.public_key, recipient.address,
+                                              amount, fee, sender.next_nonce);
     }
     core::ValidationResult result = node->node->submit_transaction(tx);
     if (result.ok() && intended == core::Reject::kNone) {
