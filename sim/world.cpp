@@ -218,6 +218,8 @@ core::Nanos World::processing_cost(const core::Message& m) const {
             return p.per_block + p.per_tx * static_cast<core::Nanos>(m.block->txs().size() - 1);
         case core::Message::Kind::kTx:
             return p.per_tx;
+        case core::Message::Kind::kTxs:
+            return p.per_tx * static_cast<core::Nanos>(m.txs.size());
         default:
             return 0;
     }
