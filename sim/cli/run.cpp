@@ -77,9 +77,12 @@ class Progress {
 };
 
 int run_command(const RunArgs& args) {
-    sim::Scenario scenario = load_or_fail(args.scenario, args.sets);
+    // --seed goes in as an override so the scenario as run (effective_yaml) shows it.
+    std::vector<std::string> sets = args.sets;
+    if (args.seed) sets.push_back("seed=" + std::to_string(*args.seed));
+    sim::Scenario scenario = load_or_fail(args.scenario, sets);
     sim::RunConfig config;
-    config.seed = args.seed.value_or(scenario.seed);
+    config.seed = scenario.seed;
     config.shared_validation = !args.no_shared_validation;
     config.check_determinism = args.check_determinism;
     auto progress = std::make_shared<Progress>(!args.quiet && ::isatty(STDERR_FILENO) == 1);
