@@ -270,7 +270,10 @@ void Chain::activate_best_chain(AcceptResult& out) {
         BlockIndex* best = nullptr;
         while (!candidates_.empty()) {
             BlockIndex* c = *candidates_.begin();
-            if (c->invalid() || c->chain_work <= tip()->chain_work) {
+            // Only a block that beats the tip in candidate order (more work, or equal work
+            // and seen earlier) is worth moving to. Equal work matters after a failed reorg:
+            // the branch's valid prefix may tie the old tip, which was seen first and wins.
+            if (c->invalid() || c == tip() || !CandidateOrder{}(c, tip())) {
                 candidates_.erase(candidates_.begin());
                 continue;
             }
