@@ -178,6 +178,7 @@ AcceptResult Chain::accept(const BlockRef& block, std::int64_t now_s) {
     BlockIndex* parent = parent_it->second.get();
     if (parent->invalid()) {
         add_to_tree(block, parent, next_sequence_++);
+        resolve_orphans(hash, now_s, out);  // orphans waiting on it are invalid as well
         out.result = ValidationResult::invalid(
             Reject::kInvalidParent, "parent " + parent->hash().display_hex() + " is invalid");
         return out;
@@ -225,8 +226,9 @@ void Chain::resolve_orphans(const Hash256& parent_hash, std::int64_t now_s, Acce
                 continue;  // invalid in context: dropped, like any invalid block
             }
             add_to_tree(child.block, parent, child.sequence);
-            if (parent->invalid()) continue;
-            out.added.push_back(child.block);
+            // Under an invalid parent the child enters as kInvalidParent; its own waiting
+            // children must still leave the pool, or they would wait for it forever.
+            if (!parent->invalid()) out.added.push_back(child.block);
             queue.push_back(child.block->hash());
         }
     }
