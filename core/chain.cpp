@@ -178,6 +178,7 @@ AcceptResult Chain::accept(const BlockRef& block, std::int64_t now_s) {
     BlockIndex* parent = parent_it->second.get();
     if (parent->invalid()) {
         add_to_tree(block, parent, next_sequence_++);
+        resolve_orphans(hash, now_s, out);  // orphans waiting on it are invalid as well
         out.result = ValidationResult::invalid(
             Reject::kInvalidParent, "parent " + parent->hash().display_hex() + " is invalid");
         return out;
@@ -225,8 +226,9 @@ void Chain::resolve_orphans(const Hash256& parent_hash, std::int64_t now_s, Acce
                 continue;  // invalid in context: dropped, like any invalid block
             }
             add_to_tree(child.block, parent, child.sequence);
-            if (parent->invalid()) continue;
-            out.added.push_back(child.block);
+            // Under an invalid parent the child enters as kInvalidParent; its own waiting
+            // children must still leave the pool, or they would wait for it forever.
+            if (!parent->invalid()) out.added.push_back(child.block);
             queue.push_back(child.block->hash());
         }
     }
@@ -270,7 +272,10 @@ void Chain::activate_best_chain(AcceptResult& out) {
         BlockIndex* best = nullptr;
         while (!candidates_.empty()) {
             BlockIndex* c = *candidates_.begin();
-            if (c->invalid() || c->chain_work <= tip()->chain_work) {
+            // Only a block that beats the tip in candidate order (more work, or equal work
+            // and seen earlier) is worth moving to. Equal work matters after a failed reorg:
+            // the branch's valid prefix may tie the old tip, which was seen first and wins.
+            if (c->invalid() || c == tip() || !CandidateOrder{}(c, tip())) {
                 candidates_.erase(candidates_.begin());
                 continue;
             }
