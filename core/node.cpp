@@ -67,7 +67,7 @@ void Node::handle_announce(PeerId from, const Message& m) {
 
 void Node::handle_get_block(PeerId from, const Message& m) {
     const BlockIndex* index = chain_.find(m.hash);
-    if (index == nullptr || index->invalid()) return;
+    if (index == nullptr || chain_.invalid(index)) return;
     transport_.send(from, Message::block_message(index->block));
 }
 

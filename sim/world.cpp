@@ -121,6 +121,9 @@ Status World::build() {
                                                            : core::RelayMode::kAnnounce;
     config.unix_time_at_zero = params_.genesis_time;
     config.chain.shared_validation = options_.shared_validation;
+    // One block tree for all nodes: each keeps a few bytes per block instead of its own
+    // copy of the tree. Off with the rest of the sharing.
+    if (options_.shared_validation) config.chain.tree = std::make_shared<core::BlockTree>(genesis_);
     config.mempool.shared_validation = options_.shared_validation;
     for (int i = 0; i < n; ++i) {
         auto host = std::make_unique<NodeHost>(*this, i);

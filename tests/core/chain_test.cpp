@@ -108,7 +108,7 @@ TEST_F(ChainTest, ExtendsLinearly) {
     EXPECT_EQ(chain.at_height(1)->hash(), b1->hash());
     EXPECT_EQ(chain.at_height(2)->hash(), b2->hash());
     EXPECT_EQ(chain.at_height(3), nullptr);
-    EXPECT_EQ(chain.find(b2->hash())->status, BlockIndex::Status::kValid);
+    EXPECT_EQ(chain.status(chain.find(b2->hash())), BlockIndex::Status::kValid);
     EXPECT_EQ(chain.find(b2->hash())->parent, chain.find(b1->hash()));
     EXPECT_EQ(chain.state(), testutil::replay(net, {b1, b2}));
     EXPECT_EQ(chain.state().account(net.addr(kMiner)).balance, 2 * 50 + 3);
@@ -150,7 +150,7 @@ TEST_F(ChainTest, ReorgMatchesReplayAndMempoolKeepsStillValidTransactions) {
     EXPECT_EQ(tie.status, Status::kAccepted);
     EXPECT_FALSE(tie.tip_change.has_value());
     EXPECT_EQ(chain.tip()->hash(), x3->hash());
-    EXPECT_EQ(chain.find(y3->hash())->status, BlockIndex::Status::kHeaderValid);
+    EXPECT_EQ(chain.status(chain.find(y3->hash())), BlockIndex::Status::kHeaderValid);
 
     AcceptResult r = accept(y4);
     ASSERT_EQ(r.status, Status::kAccepted) << r.result.message;
@@ -249,7 +249,7 @@ TEST_F(ChainTest, InvalidBranchIsMarkedWithDescendantsAndChainStaysOnBestValidTi
     BlockRef z5 = block_on(z4, 4);
     expect_accepted(z2);
     expect_accepted(z3);  // equal work: not connected yet, so not known to be invalid
-    EXPECT_EQ(chain.find(z3->hash())->status, BlockIndex::Status::kHeaderValid);
+    EXPECT_EQ(chain.status(chain.find(z3->hash())), BlockIndex::Status::kHeaderValid);
 
     AcceptResult r = accept(z4);
     EXPECT_EQ(r.status, Status::kInvalid);
@@ -257,9 +257,9 @@ TEST_F(ChainTest, InvalidBranchIsMarkedWithDescendantsAndChainStaysOnBestValidTi
     EXPECT_FALSE(r.tip_change.has_value());  // net, the tip did not move
     EXPECT_EQ(std::set<core::Hash256>(r.invalidated.begin(), r.invalidated.end()),
               (std::set<core::Hash256>{z3->hash(), z4->hash()}));
-    EXPECT_EQ(chain.find(z3->hash())->status, BlockIndex::Status::kInvalid);
-    EXPECT_EQ(chain.find(z4->hash())->status, BlockIndex::Status::kInvalidParent);
-    EXPECT_EQ(chain.find(z2->hash())->status, BlockIndex::Status::kValid);  // was connected
+    EXPECT_EQ(chain.status(chain.find(z3->hash())), BlockIndex::Status::kInvalid);
+    EXPECT_EQ(chain.status(chain.find(z4->hash())), BlockIndex::Status::kInvalidParent);
+    EXPECT_EQ(chain.status(chain.find(z2->hash())), BlockIndex::Status::kValid);  // was connected
     EXPECT_EQ(chain.tip()->hash(), x[1]->hash());
     EXPECT_EQ(chain.state().digest(), digest_x);
     EXPECT_EQ(chain.state(), testutil::replay(net, {b1, x[0], x[1]}));
@@ -269,7 +269,7 @@ TEST_F(ChainTest, InvalidBranchIsMarkedWithDescendantsAndChainStaysOnBestValidTi
     EXPECT_EQ(r5.status, Status::kInvalid);
     EXPECT_EQ(r5.result.reason, Reject::kInvalidParent);
     EXPECT_TRUE(chain.knows(z5->hash()));
-    EXPECT_EQ(chain.find(z5->hash())->status, BlockIndex::Status::kInvalidParent);
+    EXPECT_EQ(chain.status(chain.find(z5->hash())), BlockIndex::Status::kInvalidParent);
     EXPECT_EQ(accept(z5).status, Status::kDuplicate);
 
     // The valid part of Z can still win with a valid extension.
@@ -361,7 +361,7 @@ TEST_F(ChainTest, BlockRuleRejections) {
     // the tree and fails when connected.
     BlockRef greedy = child().coinbase_amount(51).build();
     expect_rejected(greedy, Reject::kBadCoinbase);
-    EXPECT_EQ(chain.find(greedy->hash())->status, BlockIndex::Status::kInvalid);
+    EXPECT_EQ(chain.status(chain.find(greedy->hash())), BlockIndex::Status::kInvalid);
     expect_accepted(child().build());
 }
 
@@ -465,7 +465,7 @@ TEST_F(ChainTest, InvalidOrphanIsReportedWhenItsParentConnects) {
     EXPECT_EQ(r.status, Status::kAccepted);  // b1 itself is fine
     EXPECT_EQ(r.invalidated, std::vector<core::Hash256>{bad->hash()});
     EXPECT_EQ(chain.tip()->hash(), b1->hash());
-    EXPECT_EQ(chain.find(bad->hash())->status, BlockIndex::Status::kInvalid);
+    EXPECT_EQ(chain.status(chain.find(bad->hash())), BlockIndex::Status::kInvalid);
 }
 
 TEST_F(ChainTest, OrphansOfAnInvalidBranchLeaveThePoolAsInvalid) {
@@ -482,7 +482,7 @@ TEST_F(ChainTest, OrphansOfAnInvalidBranchLeaveThePoolAsInvalid) {
     EXPECT_FALSE(chain.is_orphan(c4->hash()));
     EXPECT_EQ(chain.orphan_count(), 0u);
     ASSERT_NE(chain.find(c4->hash()), nullptr);
-    EXPECT_EQ(chain.find(c4->hash())->status, BlockIndex::Status::kInvalidParent);
+    EXPECT_EQ(chain.status(chain.find(c4->hash())), BlockIndex::Status::kInvalidParent);
     // So its child is rejected outright instead of waiting for a parent already known.
     AcceptResult r5 = accept(c5);
     EXPECT_EQ(r5.status, Status::kInvalid);

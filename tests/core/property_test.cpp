@@ -201,9 +201,9 @@ int deliver(const Tree& tree, core::Chain& chain, SplitMix64& rng) {
                 if (index == nullptr) continue;
                 if (other.valid) {
                     EXPECT_LE(other.height, tip_block.height) << "a heavier valid block waits";
-                    EXPECT_FALSE(index->invalid()) << "a valid block was marked invalid";
+                    EXPECT_FALSE(chain.invalid(index)) << "a valid block was marked invalid";
                 } else {
-                    EXPECT_NE(index->status, core::BlockIndex::Status::kValid)
+                    EXPECT_NE(chain.status(index), core::BlockIndex::Status::kValid)
                         << "an invalid block was connected";
                 }
             }
