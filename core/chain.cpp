@@ -8,30 +8,88 @@
 
 namespace core {
 
-bool Chain::CandidateOrder::operator()(const BlockIndex* a, const BlockIndex* b) const {
-    if (a->chain_work != b->chain_work) return a->chain_work > b->chain_work;
-    return a->sequence < b->sequence;
-}
+// --- BlockTree -------------------------------------------------------------------------
 
-Chain::Chain(const ConsensusParams& params, BlockRef genesis, ChainOptions options)
-    : params_(params), pow_limit_(params.pow_limit()), options_(options) {
+BlockTree::BlockTree(BlockRef genesis) {
     auto index = std::make_unique<BlockIndex>();
     index->block = std::move(genesis);
     index->chain_work = block_work(index->block->header().bits);
-    index->sequence = next_sequence_++;
-    index->status = BlockIndex::Status::kValid;
-    apply_genesis(state_, *index->block);
-    active_.push_back(index.get());
+    by_id_.push_back(index.get());
     index_.emplace(index->hash(), std::move(index));
 }
 
-const BlockIndex* Chain::find(const Hash256& hash) const {
+BlockIndex* BlockTree::find(const Hash256& hash) const {
     auto it = index_.find(hash);
     return it == index_.end() ? nullptr : it->second.get();
 }
 
+BlockIndex* BlockTree::add(const BlockRef& block, BlockIndex* parent) {
+    if (BlockIndex* known = find(block->hash())) return known;
+    auto index = std::make_unique<BlockIndex>();
+    index->block = block;
+    index->parent = parent;
+    index->height = parent->height + 1;
+    index->chain_work = parent->chain_work + block_work(block->header().bits);
+    index->id = static_cast<std::uint32_t>(by_id_.size());
+    BlockIndex* raw = index.get();
+    parent->children.push_back(raw);
+    by_id_.push_back(raw);
+    index_.emplace(block->hash(), std::move(index));
+    return raw;
+}
+
+// --- Chain -------------------------------------------------------------------------------
+
+bool Chain::CandidateOrder::operator()(const BlockIndex* a, const BlockIndex* b) const {
+    if (a->chain_work != b->chain_work) return a->chain_work > b->chain_work;
+    return chain->sequence(a) < chain->sequence(b);
+}
+
+Chain::Chain(const ConsensusParams& params, BlockRef genesis, ChainOptions options)
+    : params_(params),
+      pow_limit_(params.pow_limit()),
+      options_(options),
+      tree_(options.tree ? options.tree : std::make_shared<BlockTree>(genesis)) {
+    options_.tree.reset();  // held as tree_
+    BlockIndex* root = tree_->genesis();
+    Entry& e = entry(root);
+    e.sequence = static_cast<std::uint32_t>(next_sequence_++);
+    e.status = BlockIndex::Status::kValid;
+    block_count_ = 1;
+    apply_genesis(state_, *root->block);
+    active_.push_back(root);
+}
+
+const Chain::Entry& Chain::entry(const BlockIndex* index) const {
+    static const Entry kUnknown{};
+    return index->id < entries_.size() ? entries_[index->id] : kUnknown;
+}
+
+Chain::Entry& Chain::entry(const BlockIndex* index) {
+    if (index->id >= entries_.size()) entries_.resize(index->id + 1);
+    return entries_[index->id];
+}
+
+void Chain::set_status(const BlockIndex* index, BlockIndex::Status status) {
+    entry(index).status = status;
+}
+
+BlockIndex::Status Chain::status(const BlockIndex* index) const {
+    return entry(index).status;
+}
+
+bool Chain::invalid(const BlockIndex* index) const {
+    const BlockIndex::Status s = status(index);
+    return s == BlockIndex::Status::kInvalid || s == BlockIndex::Status::kInvalidParent;
+}
+
+const BlockIndex* Chain::find(const Hash256& hash) const {
+    const BlockIndex* index = tree_->find(hash);
+    return index != nullptr && status(index) != BlockIndex::Status::kUnknown ? index : nullptr;
+}
+
 bool Chain::knows(const Hash256& hash) const {
-    return index_.count(hash) != 0 || orphans_.count(hash) != 0;
+    return find(hash) != nullptr || orphans_.count(hash) != 0;
 }
 
 bool Chain::is_orphan(const Hash256& hash) const {
@@ -109,19 +167,14 @@ ValidationResult Chain::check_header_in_context(const Block& block, const BlockI
 }
 
 BlockIndex* Chain::add_to_tree(const BlockRef& block, BlockIndex* parent, std::uint64_t sequence) {
-    auto index = std::make_unique<BlockIndex>();
-    index->block = block;
-    index->parent = parent;
-    index->height = parent->height + 1;
-    index->chain_work = parent->chain_work + block_work(block->header().bits);
-    index->sequence = sequence;
-    index->status =
-        parent->invalid() ? BlockIndex::Status::kInvalidParent : BlockIndex::Status::kHeaderValid;
-    BlockIndex* raw = index.get();
-    parent->children.push_back(raw);
-    index_.emplace(block->hash(), std::move(index));
-    if (!raw->invalid() && raw->chain_work > tip()->chain_work) candidates_.insert(raw);
-    return raw;
+    BlockIndex* index = tree_->add(block, parent);
+    Entry& e = entry(index);
+    e.sequence = static_cast<std::uint32_t>(sequence);
+    e.status =
+        invalid(parent) ? BlockIndex::Status::kInvalidParent : BlockIndex::Status::kHeaderValid;
+    ++block_count_;
+    if (!invalid(index) && index->chain_work > tip()->chain_work) candidates_.insert(index);
+    return index;
 }
 
 void Chain::add_orphan(const BlockRef& block) {
@@ -157,8 +210,9 @@ AcceptResult Chain::accept(const BlockRef& block, std::int64_t now_s) {
     out.result = block->check(params_, options_.shared_validation);
     if (!out.result.ok()) return out;
 
-    auto parent_it = index_.find(block->prev());
-    if (parent_it == index_.end()) {
+    BlockIndex* parent = tree_->find(block->prev());
+    if (parent != nullptr && status(parent) == BlockIndex::Status::kUnknown) parent = nullptr;
+    if (parent == nullptr) {
         if (block->prev().is_zero()) {
             out.result = ValidationResult::invalid(Reject::kBadGenesis,
                                                    "a different genesis block (foreign chain)");
@@ -175,9 +229,9 @@ AcceptResult Chain::accept(const BlockRef& block, std::int64_t now_s) {
             Reject::kOrphan, "parent " + block->prev().display_hex() + " is unknown");
         return out;
     }
-    BlockIndex* parent = parent_it->second.get();
-    if (parent->invalid()) {
+    if (invalid(parent)) {
         add_to_tree(block, parent, next_sequence_++);
+        resolve_orphans(hash, now_s, out);  // orphans waiting on it are invalid as well
         out.result = ValidationResult::invalid(
             Reject::kInvalidParent, "parent " + parent->hash().display_hex() + " is invalid");
         return out;
@@ -190,8 +244,7 @@ AcceptResult Chain::accept(const BlockRef& block, std::int64_t now_s) {
     resolve_orphans(hash, now_s, out);
     activate_best_chain(out);
 
-    const BlockIndex* self = find(hash);
-    if (self->invalid()) {
+    if (invalid(find(hash))) {
         out.status = AcceptResult::Status::kInvalid;
         if (out.result.ok()) {
             out.result =
@@ -217,34 +270,46 @@ void Chain::resolve_orphans(const Hash256& parent_hash, std::int64_t now_s, Acce
         orphans_by_parent_.erase(range.first, range.second);
         std::sort(children.begin(), children.end(),
                   [](const Orphan& a, const Orphan& b) { return a.sequence < b.sequence; });
-        BlockIndex* parent = index_.at(current).get();
+        BlockIndex* parent = tree_->find(current);
         for (const Orphan& child : children) {
             orphans_.erase(child.block->hash());
             orphans_by_age_.erase(child.sequence);
-            if (!parent->invalid() && !check_header_in_context(*child.block, parent, now_s).ok()) {
+            if (!invalid(parent) && !check_header_in_context(*child.block, parent, now_s).ok()) {
                 continue;  // invalid in context: dropped, like any invalid block
             }
             add_to_tree(child.block, parent, child.sequence);
-            if (parent->invalid()) continue;
-            out.added.push_back(child.block);
+            // Under an invalid parent the child enters as kInvalidParent; its own waiting
+            // children must still leave the pool, or they would wait for it forever.
+            if (!invalid(parent)) out.added.push_back(child.block);
             queue.push_back(child.block->hash());
         }
     }
 }
 
 void Chain::mark_invalid(BlockIndex* index, AcceptResult& out) {
-    index->status = BlockIndex::Status::kInvalid;
+    set_status(index, BlockIndex::Status::kInvalid);
     out.invalidated.push_back(index->hash());
+    // Descendants this chain has. (Children lists are shared and so hold blocks other
+    // chains added; those this chain lacks, and their subtrees, are not its business.)
+    std::vector<BlockIndex*> marked;
     std::vector<BlockIndex*> stack(index->children.begin(), index->children.end());
     while (!stack.empty()) {
         BlockIndex* b = stack.back();
         stack.pop_back();
-        if (b->status != BlockIndex::Status::kInvalidParent) {
-            b->status = BlockIndex::Status::kInvalidParent;
-            out.invalidated.push_back(b->hash());
+        const BlockIndex::Status s = status(b);
+        if (s == BlockIndex::Status::kUnknown) continue;
+        if (s != BlockIndex::Status::kInvalidParent) {
+            set_status(b, BlockIndex::Status::kInvalidParent);
+            marked.push_back(b);
         }
         stack.insert(stack.end(), b->children.begin(), b->children.end());
     }
+    // In this chain's arrival order, whoever else shares the tree.
+    std::sort(marked.begin(), marked.end(), [this](const BlockIndex* a, const BlockIndex* b) {
+        return sequence(a) < sequence(b);
+    });
+    for (const BlockIndex* b : marked)
+        out.invalidated.push_back(b->hash());
 }
 
 void Chain::disconnect_tip() {
@@ -259,7 +324,7 @@ bool Chain::connect(BlockIndex* index, AcceptResult& out) {
         mark_invalid(index, out);
         return false;
     }
-    index->status = BlockIndex::Status::kValid;
+    set_status(index, BlockIndex::Status::kValid);
     active_.push_back(index);
     return true;
 }
@@ -270,7 +335,10 @@ void Chain::activate_best_chain(AcceptResult& out) {
         BlockIndex* best = nullptr;
         while (!candidates_.empty()) {
             BlockIndex* c = *candidates_.begin();
-            if (c->invalid() || c->chain_work <= tip()->chain_work) {
+            // Only a block that beats the tip in candidate order (more work, or equal work
+            // and seen earlier) is worth moving to. Equal work matters after a failed reorg:
+            // the branch's valid prefix may tie the old tip, which was seen first and wins.
+            if (invalid(c) || c == tip() || !CandidateOrder{this}(c, tip())) {
                 candidates_.erase(candidates_.begin());
                 continue;
             }

@@ -24,8 +24,14 @@
 
 namespace core {
 
+// What is known of a block that passed every check but the ledger (the header in context
+// and the body's own checks): its place in the tree and its cumulative work. These are pure
+// functions of the block and its ancestors, the same for every node, so one BlockIndex can
+// serve every Chain that shares a BlockTree. What differs between nodes — whether a node
+// has the block, when it arrived, whether the node found it invalid — lives in the Chain.
 struct BlockIndex {
     enum class Status : std::uint8_t {
+        kUnknown,        // this chain has not (yet) added the block
         kHeaderValid,    // passed every check but the ledger; not yet connected
         kValid,          // applied to the ledger at least once
         kInvalid,        // failed to apply
@@ -34,14 +40,32 @@ struct BlockIndex {
 
     BlockRef block;
     BlockIndex* parent = nullptr;
-    std::vector<BlockIndex*> children;  // in arrival order
+    std::vector<BlockIndex*> children;  // every child any sharing chain added
     std::uint64_t height = 0;
-    U256 chain_work;             // cumulative work up to and including this block
-    std::uint64_t sequence = 0;  // arrival order at this node (first-seen tie-break)
-    Status status = Status::kHeaderValid;
+    U256 chain_work;       // cumulative work up to and including this block
+    std::uint32_t id = 0;  // dense index in its BlockTree, from 0 (genesis)
 
     const Hash256& hash() const { return block->hash(); }
-    bool invalid() const { return status == Status::kInvalid || status == Status::kInvalidParent; }
+};
+
+// The records of every block added to any Chain that shares this tree. A simulation gives
+// all its nodes one tree, so the per-block record exists once and each node keeps only a
+// few bytes per block; a live node has a tree of its own. Not thread-safe.
+class BlockTree {
+  public:
+    explicit BlockTree(BlockRef genesis);
+    BlockTree(const BlockTree&) = delete;
+    BlockTree& operator=(const BlockTree&) = delete;
+
+    BlockIndex* genesis() const { return by_id_.front(); }
+    BlockIndex* find(const Hash256& hash) const;
+    // The record of `block`, a child of `parent`; created on first use.
+    BlockIndex* add(const BlockRef& block, BlockIndex* parent);
+    std::size_t size() const { return by_id_.size(); }
+
+  private:
+    std::unordered_map<Hash256, std::unique_ptr<BlockIndex>> index_;  // lookups only
+    std::vector<BlockIndex*> by_id_;
 };
 
 struct ChainOptions {
@@ -50,6 +74,9 @@ struct ChainOptions {
     bool shared_validation = true;
     // Most orphans held; the oldest is dropped first.
     std::size_t max_orphans = 512;
+    // The tree to share with other chains (REQUIRES: built from the same genesis); null
+    // gives the chain a tree of its own.
+    std::shared_ptr<BlockTree> tree;
 };
 
 // A move of the tip, in net terms: from old_tip back to fork_point, then forward to new_tip.
@@ -94,8 +121,14 @@ class Chain {
     std::uint64_t height() const { return tip()->height; }
     const LedgerState& state() const { return state_; }
 
+    // The block's record if this chain has added it (valid or not), else null.
     const BlockIndex* find(const Hash256& hash) const;
     bool knows(const Hash256& hash) const;  // in the tree or the orphan pool
+    // This chain's view of a block (kUnknown if it never added it).
+    BlockIndex::Status status(const BlockIndex* index) const;
+    bool invalid(const BlockIndex* index) const;
+    // Arrival order at this chain (the first-seen tie-break). REQUIRES: the chain has it.
+    std::uint64_t sequence(const BlockIndex* index) const { return entry(index).sequence; }
     bool is_orphan(const Hash256& hash) const;
     // The block at `height` on the active chain; null past the tip.
     const BlockIndex* at_height(std::uint64_t height) const;
@@ -107,11 +140,17 @@ class Chain {
     std::uint32_t next_bits(const BlockIndex* parent) const;
     std::int64_t median_time_past(const BlockIndex* parent) const;
 
-    std::size_t block_count() const { return index_.size(); }
+    std::size_t block_count() const { return block_count_; }
     std::size_t orphan_count() const { return orphans_.size(); }
 
   private:
+    // Per block, this chain's view: 8 bytes, indexed by BlockIndex::id.
+    struct Entry {
+        std::uint32_t sequence = 0;
+        BlockIndex::Status status = BlockIndex::Status::kUnknown;
+    };
     struct CandidateOrder {
+        const Chain* chain;
         bool operator()(const BlockIndex* a, const BlockIndex* b) const;
     };
     struct Orphan {
@@ -122,6 +161,9 @@ class Chain {
     ValidationResult check_header_in_context(const Block& block, const BlockIndex* parent,
                                              std::int64_t now_s) const;
     BlockIndex* add_to_tree(const BlockRef& block, BlockIndex* parent, std::uint64_t sequence);
+    const Entry& entry(const BlockIndex* index) const;
+    Entry& entry(const BlockIndex* index);
+    void set_status(const BlockIndex* index, BlockIndex::Status status);
     const BlockIndex* ancestor(const BlockIndex* index, std::uint64_t height) const;
     void add_orphan(const BlockRef& block);
     // Moves orphans waiting on `parent_hash` (recursively) into the tree.
@@ -135,9 +177,11 @@ class Chain {
     ConsensusParams params_;
     U256 pow_limit_;
     ChainOptions options_;
-    std::unordered_map<Hash256, std::unique_ptr<BlockIndex>> index_;  // lookups only
-    std::vector<BlockIndex*> active_;                                 // by height
-    std::set<BlockIndex*, CandidateOrder> candidates_;  // may beat the tip; best first
+    std::shared_ptr<BlockTree> tree_;
+    std::vector<Entry> entries_;  // by BlockIndex::id; kUnknown beyond what we added
+    std::size_t block_count_ = 0;
+    std::vector<BlockIndex*> active_;                                         // by height
+    std::set<BlockIndex*, CandidateOrder> candidates_{CandidateOrder{this}};  // best first
     LedgerState state_;
     std::uint64_t next_sequence_ = 0;
 

@@ -21,8 +21,12 @@ ValidationResult read_u64(const json& j, const char* field, std::uint64_t& out) 
         out = it->get<std::uint64_t>();
         return ValidationResult::valid();
     }
+    // JSON built in C++ from int values holds signed integers even when they are >= 0.
     if (it->is_number_integer()) {
-        return malformed(std::string("'") + field + "' must not be negative");
+        const std::int64_t v = it->get<std::int64_t>();
+        if (v < 0) return malformed(std::string("'") + field + "' must not be negative");
+        out = static_cast<std::uint64_t>(v);
+        return ValidationResult::valid();
     }
     if (it->is_number_float()) {
         return malformed(std::string("'") + field +

@@ -2,6 +2,7 @@
 
 #include <secp256k1.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -139,6 +140,10 @@ SignatureCheck verify_signature(const PublicKey& key, const Hash256& digest,
     secp256k1_ecdsa_signature normalized;
     if (secp256k1_ecdsa_signature_normalize(ctx, &normalized, &sig) == 1) {
         return SignatureCheck::kHighS;
+    }
+    // A default-constructed PublicKey holds no point; libsecp256k1 would abort on it.
+    if (std::all_of(key.point_.begin(), key.point_.end(), [](std::uint8_t b) { return b == 0; })) {
+        return SignatureCheck::kInvalid;
     }
     secp256k1_pubkey point;
     std::memcpy(&point, key.point_.data(), sizeof point);

@@ -39,6 +39,13 @@ std::shared_ptr<const Message> Message::tx_message(TransactionRef tx) {
     return m;
 }
 
+std::shared_ptr<const Message> Message::txs_message(std::vector<TransactionRef> txs) {
+    auto m = std::make_shared<Message>();
+    m->kind = Kind::kTxs;
+    m->txs = std::move(txs);
+    return m;
+}
+
 std::size_t Message::wire_size() const {
     switch (kind) {
         case Kind::kAnnounce:
@@ -49,6 +56,12 @@ std::size_t Message::wire_size() const {
             return kEnvelope + block->serialized_size();
         case Kind::kTx:
             return kEnvelope + tx->serialized_size();
+        case Kind::kTxs: {
+            std::size_t size = kEnvelope + 4;
+            for (const auto& t : txs)
+                size += t->serialized_size();
+            return size;
+        }
     }
     return kEnvelope;
 }
@@ -63,6 +76,8 @@ const char* message_kind_name(Message::Kind kind) {
             return "block";
         case Message::Kind::kTx:
             return "tx";
+        case Message::Kind::kTxs:
+            return "txs";
     }
     return "unknown";
 }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "core/block.h"
 #include "core/hash.h"
@@ -19,20 +20,23 @@ struct Message {
         kGetBlock,  // "send me block `hash`"
         kBlock,     // a block (`block`)
         kTx,        // a transaction (`tx`)
+        kTxs,       // several transactions (`txs`): the pending pool sent on (re)connect
     };
 
     Kind kind = Kind::kAnnounce;
-    Hash256 hash;              // kAnnounce, kGetBlock
-    std::uint64_t height = 0;  // kAnnounce
-    U256 work;                 // kAnnounce
-    BlockRef block;            // kBlock
-    TransactionRef tx;         // kTx
+    Hash256 hash;                     // kAnnounce, kGetBlock
+    std::uint64_t height = 0;         // kAnnounce
+    U256 work;                        // kAnnounce
+    BlockRef block;                   // kBlock
+    TransactionRef tx;                // kTx
+    std::vector<TransactionRef> txs;  // kTxs
 
     static std::shared_ptr<const Message> announce(const Hash256& hash, std::uint64_t height,
                                                    const U256& work);
     static std::shared_ptr<const Message> get_block(const Hash256& hash);
     static std::shared_ptr<const Message> block_message(BlockRef block);
     static std::shared_ptr<const Message> tx_message(TransactionRef tx);
+    static std::shared_ptr<const Message> txs_message(std::vector<TransactionRef> txs);
 
     // Bytes on the wire, for bandwidth: a 24-byte envelope (as Bitcoin's message header)
     // plus the payload.

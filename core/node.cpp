@@ -36,6 +36,9 @@ void Node::on_message(PeerId from, const Message& message) {
         case Message::Kind::kTx:
             handle_tx(from, message.tx);
             break;
+        case Message::Kind::kTxs:
+            handle_txs(from, message.txs);
+            break;
     }
 }
 
@@ -44,9 +47,8 @@ void Node::on_peer_connected(PeerId peer) {
     transport_.send(peer, Message::announce(tip->hash(), tip->height, tip->chain_work));
     // Pending transactions too, so a healed partition or a restarted node (whose pool was
     // lost) learns what the other side still wants mined.
-    for (const TransactionRef& tx : mempool_.sorted()) {
-        transport_.send(peer, Message::tx_message(tx));
-    }
+    std::vector<TransactionRef> pending = mempool_.sorted();
+    if (!pending.empty()) transport_.send(peer, Message::txs_message(std::move(pending)));
 }
 
 void Node::handle_announce(PeerId from, const Message& m) {
@@ -65,7 +67,7 @@ void Node::handle_announce(PeerId from, const Message& m) {
 
 void Node::handle_get_block(PeerId from, const Message& m) {
     const BlockIndex* index = chain_.find(m.hash);
-    if (index == nullptr || index->invalid()) return;
+    if (index == nullptr || chain_.invalid(index)) return;
     transport_.send(from, Message::block_message(index->block));
 }
 
@@ -83,6 +85,16 @@ void Node::handle_block(PeerId from, const BlockRef& block) {
 void Node::handle_tx(PeerId from, const TransactionRef& tx) {
     if (!tx || mempool_.contains(tx->txid())) return;
     (void)process_tx(tx, from);  // a rejected relay is reported to the observer
+}
+
+void Node::handle_txs(PeerId from, const std::vector<TransactionRef>& txs) {
+    // Accepted ones travel on together, one message per peer.
+    std::vector<TransactionRef> accepted;
+    for (const TransactionRef& tx : txs) {
+        if (!tx || mempool_.contains(tx->txid())) continue;
+        if (admit_tx(tx, from).ok()) accepted.push_back(tx);
+    }
+    if (!accepted.empty()) relay(Message::txs_message(std::move(accepted)), from);
 }
 
 AcceptResult Node::process_block(const BlockRef& block, PeerId from) {
@@ -127,9 +139,7 @@ void Node::relay_block(const BlockRef& block, PeerId except) {
         const BlockIndex* index = chain_.find(block->hash());
         message = Message::announce(block->hash(), index->height, index->chain_work);
     }
-    for (PeerId peer : transport_.peers()) {
-        if (peer != except) transport_.send(peer, message);
-    }
+    relay(message, except);
 }
 
 void Node::request_block(const Hash256& hash, PeerId peer) {
@@ -155,17 +165,27 @@ void Node::on_request_timeout(const Hash256& hash) {
         clock_.after(config_.block_request_timeout, [this, hash] { on_request_timeout(hash); });
 }
 
-ValidationResult Node::process_tx(const TransactionRef& tx, PeerId from) {
+ValidationResult Node::admit_tx(const TransactionRef& tx, PeerId from) {
     ValidationResult r = mempool_.accept(tx, chain_.state());
-    if (!r.ok()) {
-        if (observer_) observer_->on_tx_rejected(id_, tx, from, r);
-        return r;
+    if (observer_) {
+        if (r.ok()) {
+            observer_->on_tx_accepted(id_, tx, from);
+        } else {
+            observer_->on_tx_rejected(id_, tx, from, r);
+        }
     }
-    if (observer_) observer_->on_tx_accepted(id_, tx, from);
-    MessagePtr message = Message::tx_message(tx);
+    return r;
+}
+
+void Node::relay(const MessagePtr& message, PeerId except) {
     for (PeerId peer : transport_.peers()) {
-        if (peer != from) transport_.send(peer, message);
+        if (peer != except) transport_.send(peer, message);
     }
+}
+
+ValidationResult Node::process_tx(const TransactionRef& tx, PeerId from) {
+    ValidationResult r = admit_tx(tx, from);
+    if (r.ok()) relay(Message::tx_message(tx), from);
     return r;
 }
 

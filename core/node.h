@@ -138,7 +138,11 @@ class Node {
     void relay_block(const BlockRef& block, PeerId except);
     void request_block(const Hash256& hash, PeerId peer);
     void on_request_timeout(const Hash256& hash);
+    void handle_txs(PeerId from, const std::vector<TransactionRef>& txs);
+    // Mempool admission, reported to the observer; no relay.
+    ValidationResult admit_tx(const TransactionRef& tx, PeerId from);
     ValidationResult process_tx(const TransactionRef& tx, PeerId from);
+    void relay(const MessagePtr& message, PeerId except);
 
     int id_;
     ConsensusParams params_;

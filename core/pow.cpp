@@ -75,19 +75,19 @@ std::uint32_t calculate_next_bits(std::uint32_t last_bits, std::int64_t first_bl
     actual = std::clamp(actual, target_timespan / 4, target_timespan * 4);
     actual = std::max<std::int64_t>(actual, 1);  // a timespan under 4 s would clamp to 0
 
-    U256 target = U256::from_compact(last_bits);
+    // floor(target * actual / timespan), Core's result, without the 512-bit product that
+    // easy simulation targets would need: with target = q * timespan + r (r < timespan),
+    // it is q * actual + floor(r * actual / timespan), and r * actual < 2^128.
+    const U256 target = U256::from_compact(last_bits);
     const U256 actual_u(static_cast<std::uint64_t>(actual));
     const U256 timespan_u(static_cast<std::uint64_t>(target_timespan));
-    const U256 product = target * actual_u;
-    if (product / actual_u == target) {
-        target = product / timespan_u;  // Core's order of operations
-    } else {
-        const U256 quotient = target / timespan_u;
-        const U256 scaled = quotient * actual_u;
-        target = scaled / actual_u == quotient ? scaled : pow_limit;
-    }
-    if (target > pow_limit) target = pow_limit;
-    return target.to_compact();
+    const U256 q = target / timespan_u;
+    const U256 r = target - q * timespan_u;
+    const U256 whole = q * actual_u;
+    const U256 next = whole + (r * actual_u) / timespan_u;
+    const bool overflow = whole / actual_u != q || next < whole;  // beyond 2^256: too easy
+    if (overflow || next > pow_limit) return pow_limit.to_compact();
+    return next.to_compact();
 }
 
 }  // namespace core

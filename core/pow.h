@@ -41,8 +41,8 @@ NonceSearchResult search_nonce(const BlockHeader& header, const U256& target,
 
 // Bitcoin's retarget (CalculateNextWorkRequired): scales the last target by
 // actual / target timespan, the actual span clamped to [target/4, target*4], and caps
-// the result at pow_limit. Intermediate overflow (possible at the easy targets of a
-// simulation) is avoided by dividing first; at mainnet targets the result is exactly Core's.
+// the result at pow_limit. The result is exactly Core's floor(target * actual / timespan),
+// computed without overflowing 256 bits even at the easy targets of a simulation.
 std::uint32_t calculate_next_bits(std::uint32_t last_bits, std::int64_t first_block_time,
                                   std::int64_t last_block_time, std::int64_t target_timespan,
                                   const U256& pow_limit);

@@ -50,9 +50,14 @@ TransactionRef Transaction::transfer(const PublicKey& sender, const Address& rec
 TransactionRef Transaction::sign_transfer(const PrivateKey& key, const Address& recipient,
                                           std::uint64_t amount, std::uint64_t fee,
                                           std::uint64_t nonce) {
-    PublicKey pub = key.public_key();
-    Signature sig = key.sign(signing_digest(pub, recipient, amount, fee, nonce));
-    return transfer(pub, recipient, amount, fee, nonce, sig);
+    return sign_transfer(key, key.public_key(), recipient, amount, fee, nonce);
+}
+
+TransactionRef Transaction::sign_transfer(const PrivateKey& key, const PublicKey& public_key,
+                                          const Address& recipient, std::uint64_t amount,
+                                          std::uint64_t fee, std::uint64_t nonce) {
+    Signature sig = key.sign(signing_digest(public_key, recipient, amount, fee, nonce));
+    return transfer(public_key, recipient, amount, fee, nonce, sig);
 }
 
 TransactionRef Transaction::coinbase(const Address& recipient, std::uint64_t amount,

@@ -27,9 +27,10 @@ using TransactionRef = std::shared_ptr<const Transaction>;
 
 class Transaction {
   public:
-    // Size of the binary encoding of a transfer and of a coinbase, in bytes.
+    // Size of the binary encoding of a transfer and of a coinbase, in bytes: kind, sender
+    // (transfers only), recipient, amount, fee, nonce, signature (transfers only).
     static constexpr std::size_t kTransferSize = 1 + 33 + 20 + 8 + 8 + 8 + 64;
-    static constexpr std::size_t kCoinbaseSize = 1 + 20 + 8 + 8;
+    static constexpr std::size_t kCoinbaseSize = 1 + 20 + 8 + 8 + 8;
 
     static TransactionRef transfer(const PublicKey& sender, const Address& recipient,
                                    std::uint64_t amount, std::uint64_t fee, std::uint64_t nonce,
@@ -38,6 +39,11 @@ class Transaction {
     static TransactionRef sign_transfer(const PrivateKey& key, const Address& recipient,
                                         std::uint64_t amount, std::uint64_t fee,
                                         std::uint64_t nonce);
+    // The same with the public key already derived (REQUIRES: it is key.public_key()),
+    // for callers that sign many transfers from one account.
+    static TransactionRef sign_transfer(const PrivateKey& key, const PublicKey& public_key,
+                                        const Address& recipient, std::uint64_t amount,
+                                        std::uint64_t fee, std::uint64_t nonce);
     static TransactionRef coinbase(const Address& recipient, std::uint64_t amount,
                                    std::uint64_t height);
 

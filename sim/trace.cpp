@@ -1,6 +1,7 @@
 #include "sim/trace.h"
 
 #include <cstdio>
+#include <cstring>
 
 #include "core/message.h"
 #include "core/validation.h"
@@ -9,12 +10,20 @@ namespace sim {
 
 void Trace::add(const TraceRecord& r) {
     ++count_;
-    hasher_.write_u8(static_cast<std::uint8_t>(r.kind))
-        .write_i64le(r.at)
-        .write_u32le(static_cast<std::uint32_t>(r.a))
-        .write_u32le(static_cast<std::uint32_t>(r.b))
-        .write_u32le(r.detail)
-        .write_hash(r.subject);
+    // One fixed-size little-endian encoding per record, hashed in one call.
+    std::uint8_t buf[1 + 8 + 4 + 4 + 4 + 32];
+    std::size_t pos = 0;
+    auto put = [&](std::uint64_t v, int bytes) {
+        for (int i = 0; i < bytes; ++i)
+            buf[pos++] = static_cast<std::uint8_t>(v >> (8 * i));
+    };
+    put(static_cast<std::uint8_t>(r.kind), 1);
+    put(static_cast<std::uint64_t>(r.at), 8);
+    put(static_cast<std::uint32_t>(r.a), 4);
+    put(static_cast<std::uint32_t>(r.b), 4);
+    put(r.detail, 4);
+    std::memcpy(buf + pos, r.subject.data(), 32);
+    hasher_.write(std::span<const std::uint8_t>(buf, sizeof buf));
     if (record_) records_.push_back(r);
 }
 

@@ -87,8 +87,9 @@ Status World::build() {
     if (scenario_.workload) {
         for (int i = 0; i < scenario_.workload->accounts; ++i) {
             core::PrivateKey key = core::derive_account_key(options_.seed, i);
-            const core::Address address = key.public_key().address();
-            accounts_.push_back(Account{key, address, 0});
+            const core::PublicKey public_key = key.public_key();
+            const core::Address address = public_key.address();
+            accounts_.push_back(Account{key, public_key, address, 0});
             params_.allocations.push_back(core::GenesisAllocation{address, kInitialBalance});
         }
     }
@@ -120,6 +121,9 @@ Status World::build() {
                                                            : core::RelayMode::kAnnounce;
     config.unix_time_at_zero = params_.genesis_time;
     config.chain.shared_validation = options_.shared_validation;
+    // One block tree for all nodes: each keeps a few bytes per block instead of its own
+    // copy of the tree. Off with the rest of the sharing.
+    if (options_.shared_validation) config.chain.tree = std::make_shared<core::BlockTree>(genesis_);
     config.mempool.shared_validation = options_.shared_validation;
     for (int i = 0; i < n; ++i) {
         auto host = std::make_unique<NodeHost>(*this, i);
@@ -217,6 +221,8 @@ core::Nanos World::processing_cost(const core::Message& m) const {
             return p.per_block + p.per_tx * static_cast<core::Nanos>(m.block->txs().size() - 1);
         case core::Message::Kind::kTx:
             return p.per_tx;
+        case core::Message::Kind::kTxs:
+            return p.per_tx * static_cast<core::Nanos>(m.txs.size());
         default:
             return 0;
     }
@@ -338,14 +344,14 @@ void World::on_tx() {
             }
         }
         if (!tx && kind == 1) {
-            tx = core::Transaction::sign_transfer(sender.key, recipient.address, kOverspendAmount,
-                                                  fee, sender.next_nonce);
+            tx = core::Transaction::sign_transfer(sender.key, sender.public_key, recipient.address,
+                                                  kOverspendAmount, fee, sender.next_nonce);
             intended = core::Reject::kInsufficientFunds;
         }
         if (!tx) {
             // A bad signature: a valid transfer with one bit of r flipped.
-            auto valid = core::Transaction::sign_transfer(sender.key, recipient.address, amount,
-                                                          fee, sender.next_nonce);
+            auto valid = core::Transaction::sign_transfer(
+                sender.key, sender.public_key, recipient.address, amount, fee, sender.next_nonce);
             core::Signature broken = valid->signature();
             broken.bytes[5] ^= 0x01;
             tx = core::Transaction::transfer(*valid->sender(), recipient.address, amount, fee,
@@ -353,8 +359,8 @@ void World::on_tx() {
             intended = core::Reject::kBadSignature;
         }
     } else {
-        tx = core::Transaction::sign_transfer(sender.key, recipient.address, amount, fee,
-                                              sender.next_nonce);
+        tx = core::Transaction::sign_transfer(sender.key, sender.public_key, recipient.address,
+                                              amount, fee, sender.next_nonce);
     }
     core::ValidationResult result = node->node->submit_transaction(tx);
     if (result.ok() && intended == core::Reject::kNone) {

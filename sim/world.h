@@ -159,6 +159,7 @@ class World final : private core::NodeObserver {
     // that nodes accepted (candidates for replays).
     struct Account {
         core::PrivateKey key;
+        core::PublicKey public_key;
         core::Address address;
         std::uint64_t next_nonce = 0;
     };

@@ -77,9 +77,12 @@ class Progress {
 };
 
 int run_command(const RunArgs& args) {
-    sim::Scenario scenario = load_or_fail(args.scenario, args.sets);
+    // --seed goes in as an override so the scenario as run (effective_yaml) shows it.
+    std::vector<std::string> sets = args.sets;
+    if (args.seed) sets.push_back("seed=" + std::to_string(*args.seed));
+    sim::Scenario scenario = load_or_fail(args.scenario, sets);
     sim::RunConfig config;
-    config.seed = args.seed.value_or(scenario.seed);
+    config.seed = scenario.seed;
     config.shared_validation = !args.no_shared_validation;
     config.check_determinism = args.check_determinism;
     auto progress = std::make_shared<Progress>(!args.quiet && ::isatty(STDERR_FILENO) == 1);
@@ -119,7 +122,8 @@ void add_run_commands(CLI::App& app, int& exit_code) {
     run->add_option("SCENARIO", args->scenario, "scenario YAML file")->required();
     run->add_option("--seed", args->seed, "master seed (default: the scenario's)");
     run->add_option("--out", args->out, "output folder (default runs/<scenario>-<seed>)");
-    run->add_option("--set", args->sets, "override a scenario value: path=value (repeatable)");
+    run->add_option("--set", args->sets, "override a scenario value: path=value (repeatable)")
+        ->allow_extra_args(false);  // one value per --set, so SCENARIO may follow
     run->add_flag("--no-plots", args->no_plots, "skip the matplotlib plots");
     run->add_flag("--check-determinism", args->check_determinism,
                   "run twice and report the first diverging event, if any");
@@ -132,7 +136,8 @@ void add_run_commands(CLI::App& app, int& exit_code) {
     auto sets = std::make_shared<std::vector<std::string>>();
     auto* validate = app.add_subcommand("validate", "Check a scenario file without running it");
     validate->add_option("SCENARIO", *path, "scenario YAML file")->required();
-    validate->add_option("--set", *sets, "override a scenario value: path=value (repeatable)");
+    validate->add_option("--set", *sets, "override a scenario value: path=value (repeatable)")
+        ->allow_extra_args(false);  // one value per --set, so SCENARIO may follow
     validate->callback([path, sets] {
         sim::Scenario scenario = load_or_fail(*path, *sets);
         // Building the world checks what the file alone cannot (e.g. a graph that cannot
