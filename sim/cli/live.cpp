@@ -179,8 +179,7 @@ int run_live(const LiveArgs& args) {
 void add_live_commands(CLI::App& app, int& exit_code) {
     auto node_args = std::make_shared<NodeArgs>();
     auto* node = app.add_subcommand("node", "Run one live node with the PyChain-style HTTP API");
-    node->add_option("--port", node_args->port, "port to listen on (0: any free port)")
-        ->required();
+    node->add_option("--port", node_args->port, "port to listen on (0: any free port)")->required();
     node->add_option("--host", node_args->host, "address to bind (default 127.0.0.1)");
     node->add_option("--data", node_args->data, "data dir (SQLite); default: memory only");
     node->add_option("--peer", node_args->peers, "peer URL http://host:port (repeatable)");

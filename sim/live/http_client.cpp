@@ -52,16 +52,15 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
         resolve_timer_.async_wait([self = shared_from_this()](beast::error_code e) {
             if (!e) self->resolver_.cancel();
         });
-        resolver_.async_resolve(url_.host, std::to_string(url_.port),
-                                [self = shared_from_this()](beast::error_code e,
-                                                            tcp::resolver::results_type results) {
-                                    self->resolve_timer_.cancel();
-                                    if (e || results.empty()) {
-                                        return self->fail("cannot resolve " + self->url_.host +
-                                                          ": " + e.message());
-                                    }
-                                    self->connect(results.begin()->endpoint());
-                                });
+        resolver_.async_resolve(
+            url_.host, std::to_string(url_.port),
+            [self = shared_from_this()](beast::error_code e, tcp::resolver::results_type results) {
+                self->resolve_timer_.cancel();
+                if (e || results.empty()) {
+                    return self->fail("cannot resolve " + self->url_.host + ": " + e.message());
+                }
+                self->connect(results.begin()->endpoint());
+            });
     }
 
   private:
@@ -103,6 +102,21 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
         parser_.emplace();
         parser_->body_limit(request_.max_response);
         parser_->header_limit(kMaxResponseHeader);
+        // The header first: Beast 1.74 loses a response's body_limit error when body bytes
+        // arrive with the header, so the declared length is checked here.
+        http::async_read_header(
+            connection_->stream, connection_->buffer, *parser_,
+            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                if (ec) return self->fail(self->describe(ec, "receive"));
+                const auto length = self->parser_->content_length();
+                if (length && *length > self->request_.max_response) {
+                    return self->fail(self->describe(http::error::body_limit, "receive"));
+                }
+                self->read_body();
+            });
+    }
+
+    void read_body() {
         http::async_read(connection_->stream, connection_->buffer, *parser_,
                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
                              if (ec) return self->fail(self->describe(ec, "receive"));
@@ -118,8 +132,8 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
     std::string describe(beast::error_code ec, const char* stage) const {
         if (ec == beast::error::timeout || ec == asio::error::operation_aborted) {
-            return "timed out after " + std::to_string(request_.timeout.count()) + " ms (" +
-                   stage + ")";
+            return "timed out after " + std::to_string(request_.timeout.count()) + " ms (" + stage +
+                   ")";
         }
         if (ec == http::error::body_limit) {
             return "response larger than " + std::to_string(request_.max_response) + " bytes";

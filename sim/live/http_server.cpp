@@ -159,16 +159,16 @@ class Session : public std::enable_shared_from_this<Session> {
         res->prepare_payload();
         const bool keep = res->keep_alive();
         stream_.expires_after(limits().write_timeout);
-        http::async_write(stream_, *res,
-                          [self = shared_from_this(), res, keep, linger](beast::error_code ec,
-                                                                         std::size_t) {
-                              if (ec) return self->close();
-                              if (keep) return self->read_request();
-                              if (linger) return self->linger_close();
-                              beast::error_code ignored;
-                              self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-                              self->close();
-                          });
+        http::async_write(
+            stream_, *res,
+            [self = shared_from_this(), res, keep, linger](beast::error_code ec, std::size_t) {
+                if (ec) return self->close();
+                if (keep) return self->read_request();
+                if (linger) return self->linger_close();
+                beast::error_code ignored;
+                self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                self->close();
+            });
     }
 
     // Half-closes and discards what the client still sends for a moment: closing a socket

@@ -46,7 +46,7 @@ using Reply = std::function<void(Response)>;
 using Handler = std::function<void(const Request&, Reply)>;
 
 struct ServerLimits {
-    std::size_t max_body = 1 << 20;    // bytes of request body; more gets 413
+    std::size_t max_body = 1 << 20;     // bytes of request body; more gets 413
     std::size_t max_header = 16 << 10;  // bytes of request line + headers; more gets 431
     std::chrono::milliseconds read_timeout{10'000};   // to receive a whole request, or idle
     std::chrono::milliseconds write_timeout{10'000};  // to send a whole response

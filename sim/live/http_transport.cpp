@@ -9,6 +9,11 @@ namespace live {
 
 namespace http = boost::beast::http;
 
+namespace {
+// Transactions per POST /peers/transactions: about 400 KB of JSON, under the 1 MiB limit.
+constexpr std::size_t kTxsPerBatch = 1000;
+}  // namespace
+
 HttpTransport::HttpTransport(boost::asio::io_context& io, std::string self_url,
                              TransportOptions options)
     : io_(io), self_url_(std::move(self_url)), options_(options) {}
@@ -65,8 +70,8 @@ void HttpTransport::request(core::PeerId to, ClientRequest request,
     request.headers.emplace_back(kNodeHeader, self_url_);
     request.timeout = options_.timeout;
     peers_[static_cast<std::size_t>(to)].channel->send(
-        std::move(request), [this, alive = std::weak_ptr<int>(alive_), to,
-                             then = std::move(then)](ClientResult r) {
+        std::move(request),
+        [this, alive = std::weak_ptr<int>(alive_), to, then = std::move(then)](ClientResult r) {
             if (alive.expired() || closed_) return;
             PeerState& p = peers_[static_cast<std::size_t>(to)];
             if (r.ok) {
@@ -103,6 +108,21 @@ void HttpTransport::send(core::PeerId to, core::MessagePtr message) {
             req.body = dump(core::tx_to_json(*message->tx));
             request(to, std::move(req), nullptr);
             return;
+        case core::Message::Kind::kTxs: {
+            // The pending pool on (re)connect, in chunks that fit a request body.
+            const auto& txs = message->txs;
+            for (std::size_t i = 0; i < txs.size(); i += kTxsPerBatch) {
+                nlohmann::json list = nlohmann::json::array();
+                for (std::size_t k = i; k < std::min(txs.size(), i + kTxsPerBatch); ++k)
+                    list.push_back(core::tx_to_json(*txs[k]));
+                ClientRequest batch;
+                batch.method = http::verb::post;
+                batch.target = "/peers/transactions";
+                batch.body = dump({{"transactions", std::move(list)}});
+                request(to, std::move(batch), nullptr);
+            }
+            return;
+        }
         case core::Message::Kind::kAnnounce:
             req.method = http::verb::post;
             req.target = "/peers/announce";

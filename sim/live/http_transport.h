@@ -4,6 +4,7 @@
 //
 //   block     -> POST {peer}/blocks            body: the block's JSON (push relay)
 //   tx        -> POST {peer}/transactions/new  body: the transaction's JSON
+//   txs       -> POST {peer}/peers/transactions body: {"transactions": [...]}, 1000 a request
 //   announce  -> POST {peer}/peers/announce    body: {"hash", "height", "work"} (tip exchange)
 //   get-block -> GET  {peer}/blocks/{hash}     the answer, if it decodes to the block asked
 //                                              for, comes back to the node as a block message
@@ -33,7 +34,7 @@ namespace live {
 inline constexpr const char* kNodeHeader = "X-Chainsim-Node";
 
 struct TransportOptions {
-    std::chrono::milliseconds timeout{5000};  // one request to a peer, connect to answer
+    std::chrono::milliseconds timeout{5000};   // one request to a peer, connect to answer
     std::size_t max_block_response = 4 << 20;  // bytes of a get-block answer
     std::size_t max_queue = 1000;              // requests waiting per peer; more are dropped
 };
@@ -41,10 +42,10 @@ struct TransportOptions {
 struct PeerState {
     PeerUrl url;
     std::shared_ptr<PeerChannel> channel;
-    std::uint64_t sent = 0;     // requests answered (any status)
-    std::uint64_t failed = 0;   // requests that got no answer
-    std::uint64_t dropped = 0;  // messages not sent: peer unreachable by policy (partition)
-    std::string last_error;     // of the last failed request
+    std::uint64_t sent = 0;       // requests answered (any status)
+    std::uint64_t failed = 0;     // requests that got no answer
+    std::uint64_t dropped = 0;    // messages not sent: peer unreachable by policy (partition)
+    std::string last_error;       // of the last failed request
     core::Nanos last_answer = 0;  // Unix ns of the last answer; 0: never
 };
 

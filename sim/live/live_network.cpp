@@ -32,8 +32,8 @@ LiveNetwork::LiveNetwork(asio::io_context& io, const sim::Scenario& scenario,
     : io_(io),
       scenario_(scenario),
       options_(std::move(options)),
-      workload_rng_(sim::Rng::stream(options_.seed != 0 ? options_.seed : scenario.seed,
-                                     "workload")) {}
+      workload_rng_(
+          sim::Rng::stream(options_.seed != 0 ? options_.seed : scenario.seed, "workload")) {}
 
 LiveNetwork::~LiveNetwork() {
     alive_.reset();
@@ -74,8 +74,8 @@ sim::Status LiveNetwork::build() {
     const std::uint64_t seed = options_.seed != 0 ? options_.seed : scenario_.seed;
     if (options_.data_dir.empty()) return sim::Error{"live: a data dir is required"};
     if (options_.base_port != 0 && options_.base_port + n - 1 > 65535) {
-        return sim::Error{"--base-port " + std::to_string(options_.base_port) + " leaves no room for " +
-                          std::to_string(n) + " nodes below port 65536"};
+        return sim::Error{"--base-port " + std::to_string(options_.base_port) +
+                          " leaves no room for " + std::to_string(n) + " nodes below port 65536"};
     }
     if (n > 256) {
         return sim::Error{"live mode runs at most 256 nodes in one process; the scenario has " +
@@ -93,8 +93,8 @@ sim::Status LiveNetwork::build() {
         std::max<std::int64_t>(1, scenario_.consensus.block_interval / core::kSecond);
     p.retarget_window = static_cast<std::uint32_t>(scenario_.consensus.retarget_window);
     p.block_reward = scenario_.consensus.block_reward;
-    p.max_block_txs = static_cast<std::uint32_t>(
-        std::min(scenario_.consensus.max_block_txs, kMaxLiveBlockTxs));
+    p.max_block_txs =
+        static_cast<std::uint32_t>(std::min(scenario_.consensus.max_block_txs, kMaxLiveBlockTxs));
     if (scenario_.consensus.max_block_txs > kMaxLiveBlockTxs) {
         warnings_.push_back("consensus.max_block_txs is capped at " +
                             std::to_string(kMaxLiveBlockTxs) +
@@ -151,7 +151,10 @@ sim::Status LiveNetwork::build() {
         c.data_dir = options_.data_dir + "/node-" + std::to_string(i);
         c.mine_every_s = 0;  // mining starts with run()
         c.seed = sim::Rng::stream(seed, "live-node-" + std::to_string(i))() | 1;
-        c.log = [this, i](const std::string& line) { say("node " + std::to_string(i) + ": " + line); };
+        c.log = [this, i](const std::string& line) {
+            say("[" + fixed(running_ ? elapsed_s() : 0.0, 1) + "s] node " + std::to_string(i) +
+                ": " + line);
+        };
         sim::Status s = start_node(i);
         if (!s.ok()) return sim::Error{"node " + std::to_string(i) + ": " + s.error()};
         // The port it got stays its port across restarts.
@@ -166,7 +169,9 @@ sim::Status LiveNetwork::build() {
         configs_[static_cast<std::size_t>(b)].peers.push_back(ua);
         sim::Status s = nodes_[static_cast<std::size_t>(a)]->add_peer(ub);
         if (s.ok()) s = nodes_[static_cast<std::size_t>(b)]->add_peer(ua);
-        if (!s.ok()) return sim::Error{"peering " + std::to_string(a) + "-" + std::to_string(b) + ": " + s.error()};
+        if (!s.ok())
+            return sim::Error{"peering " + std::to_string(a) + "-" + std::to_string(b) + ": " +
+                              s.error()};
     }
     return sim::Status::success();
 }
@@ -246,7 +251,8 @@ void LiveNetwork::stop() {
 void LiveNetwork::set_reachability_changed(const std::vector<int>& nodes) {
     // A link that comes back behaves like a new connection: both ends exchange tips.
     for (int i : nodes) {
-        if (nodes_[static_cast<std::size_t>(i)]) nodes_[static_cast<std::size_t>(i)]->reconnect_peers();
+        if (nodes_[static_cast<std::size_t>(i)])
+            nodes_[static_cast<std::size_t>(i)]->reconnect_peers();
     }
 }
 
@@ -336,8 +342,8 @@ void LiveNetwork::check_convergence() {
     }
     if (same) {
         convergence_.back().converged_at_s = elapsed_s();
-        say("[" + fixed(elapsed_s(), 1) + "s] converged after " + convergence_.back().event +
-            " (" + fixed(*convergence_.back().converged_at_s - convergence_.back().at_s, 2) + "s)");
+        say("[" + fixed(elapsed_s(), 1) + "s] converged after " + convergence_.back().event + " (" +
+            fixed(*convergence_.back().converged_at_s - convergence_.back().at_s, 2) + "s)");
         return;
     }
     convergence_timer_->expires_after(std::chrono::milliseconds(50));
@@ -376,8 +382,8 @@ void LiveNetwork::send_tx() {
     const auto fee = static_cast<std::uint64_t>(workload_rng_.uniform_int(
         static_cast<std::int64_t>(w.fee_min), static_cast<std::int64_t>(w.fee_max)));
     Account& sender = accounts_[from];
-    core::TransactionRef tx = core::Transaction::sign_transfer(
-        sender.key, accounts_[to].address, amount, fee, sender.next_nonce);
+    core::TransactionRef tx = core::Transaction::sign_transfer(sender.key, accounts_[to].address,
+                                                               amount, fee, sender.next_nonce);
     const bool invalid = workload_rng_.bernoulli(w.invalid_fraction);
     if (invalid) {
         core::Signature broken = tx->signature();
@@ -429,9 +435,8 @@ nlohmann::json LiveNetwork::summary() const {
                         {"at_s", c.at_s},
                         {"converged_at_s", c.converged_at_s ? nlohmann::json(*c.converged_at_s)
                                                             : nlohmann::json(nullptr)},
-                        {"seconds", c.converged_at_s
-                                        ? nlohmann::json(*c.converged_at_s - c.at_s)
-                                        : nlohmann::json(nullptr)}});
+                        {"seconds", c.converged_at_s ? nlohmann::json(*c.converged_at_s - c.at_s)
+                                                     : nlohmann::json(nullptr)}});
     }
     nlohmann::json statuses = nlohmann::json::object();
     for (const auto& [status, count] : tx_statuses_)

@@ -89,8 +89,8 @@ class LiveNetwork {
     std::vector<std::unique_ptr<LiveNode>> nodes_;  // null while crashed
     std::vector<LiveNodeConfig> configs_;
     std::vector<std::string> urls_;
-    std::vector<double> mine_every_s_;  // per node; 0: not mining
-    std::vector<int> group_;            // partition group per node; all 0 when healed
+    std::vector<double> mine_every_s_;   // per node; 0: not mining
+    std::vector<int> group_;             // partition group per node; all 0 when healed
     std::set<std::pair<int, int>> cut_;  // (a, b), a < b
     std::vector<std::string> warnings_;
     std::vector<std::unique_ptr<boost::asio::steady_timer>> timers_;

@@ -83,9 +83,9 @@ sim::Status LiveNode::open(std::unique_ptr<Store> store) {
     node_config.relay = core::RelayMode::kPush;
     node_config.miner_address = miner_address_;
     node_config.unix_time_at_zero = 0;  // the live clock is Unix time already
-    node_ = std::make_unique<core::Node>(config_.id, network_.consensus, network_.genesis,
-                                         node_config, clock_, *transport_,
-                                         static_cast<core::NodeObserver*>(this));
+    node_ =
+        std::make_unique<core::Node>(config_.id, network_.consensus, network_.genesis, node_config,
+                                     clock_, *transport_, static_cast<core::NodeObserver*>(this));
     miner_ = std::make_unique<Miner>(io_, *node_);
     resolver_ = std::make_unique<ChainResolver>(
         *node_, network_, config_.resolve,
@@ -392,6 +392,9 @@ void LiveNode::handle(const Request& req, Reply raw) {
     if (path == "/peers/announce") {
         return allowed(verb::post) ? post_announce(req, from, reply) : void();
     }
+    if (path == "/peers/transactions") {
+        return allowed(verb::post) ? post_peer_transactions(req, from, reply) : void();
+    }
     if (starts_with(path, "/blocks/")) {
         return allowed(verb::get) ? get_block(path.substr(8), reply) : void();
     }
@@ -410,7 +413,7 @@ void LiveNode::get_mine(Reply reply) {
     miner_->mine([this, reply](const core::BlockRef& block) {
         on_mined(block);
         const core::BlockIndex* index = node_->chain().find(block->hash());
-        if (index == nullptr || index->invalid()) {
+        if (index == nullptr || node_->chain().invalid(index)) {
             return reply(api::error(500, "internal", "the mined block was not accepted"));
         }
         after_durable([block, reply](const sim::Status& s) {
@@ -427,8 +430,7 @@ void LiveNode::get_mine(Reply reply) {
     });
 }
 
-void LiveNode::post_transaction(const Request& req, std::optional<core::PeerId> from,
-                                Reply reply) {
+void LiveNode::post_transaction(const Request& req, std::optional<core::PeerId> from, Reply reply) {
     json j;
     Response error;
     if (!api::parse_object(req.body(), j, error)) return reply(std::move(error));
@@ -463,8 +465,7 @@ const std::string& LiveNode::block_json(const core::BlockRef& block) {
     auto it = block_json_.find(block->hash());
     if (it != block_json_.end()) return it->second;
     if (block_json_.size() >= kMaxCachedBlocks) block_json_.clear();
-    return block_json_.emplace(block->hash(), api::dump(core::block_to_json(*block)))
-        .first->second;
+    return block_json_.emplace(block->hash(), api::dump(core::block_to_json(*block))).first->second;
 }
 
 std::string LiveNode::chain_json(std::uint64_t from, std::uint64_t limit, bool page) {
@@ -534,8 +535,8 @@ void LiveNode::post_register(const Request& req, Reply reply) {
         }
         const PeerUrlParse p = parse_peer_url(item.get<std::string>());
         if (!p.url) {
-            return reply(api::error(400, "malformed",
-                                    "nodes[" + std::to_string(i) + "]: " + p.error));
+            return reply(
+                api::error(400, "malformed", "nodes[" + std::to_string(i) + "]: " + p.error));
         }
         if (p.url->str() != url_ && !transport_->find(*p.url)) ++fresh;
         urls.push_back(*p.url);
@@ -543,8 +544,7 @@ void LiveNode::post_register(const Request& req, Reply reply) {
     if (transport_->peer_count() + fresh > config_.max_peers) {
         return reply(api::error(422, "too-many-peers",
                                 "a node keeps at most " + std::to_string(config_.max_peers) +
-                                    " peers; it has " +
-                                    std::to_string(transport_->peer_count())));
+                                    " peers; it has " + std::to_string(transport_->peer_count())));
     }
     for (const PeerUrl& u : urls)
         (void)add_peer(u);
@@ -553,8 +553,8 @@ void LiveNode::post_register(const Request& req, Reply reply) {
         json all = json::array();
         for (std::size_t i = 0; i < transport_->peer_count(); ++i)
             all.push_back(transport_->peer(static_cast<core::PeerId>(i)).url.str());
-        reply(api::json(201, {{"message", "New nodes have been added"},
-                              {"total_nodes", std::move(all)}}));
+        reply(api::json(
+            201, {{"message", "New nodes have been added"}, {"total_nodes", std::move(all)}}));
     });
 }
 
@@ -569,14 +569,14 @@ void LiveNode::get_resolve(Reply reply) {
         const std::size_t open = whole.find('[');
         const std::size_t close = whole.rfind(']');
         const std::string array = whole.substr(open, close - open + 1);
-        json head = {{"message", result.replaced ? "Our chain was replaced"
-                                                 : "Our chain is authoritative"},
-                     {"length", node_->chain().height() + 1},
-                     {"peers", std::move(peers)}};
+        json head = {
+            {"message", result.replaced ? "Our chain was replaced" : "Our chain is authoritative"},
+            {"length", node_->chain().height() + 1},
+            {"peers", std::move(peers)}};
         std::string body = api::dump(head);
         body.pop_back();  // the closing brace
-        body += std::string(",\"") + (result.replaced ? "new_chain" : "chain") + "\":" + array +
-                "}";
+        body +=
+            std::string(",\"") + (result.replaced ? "new_chain" : "chain") + "\":" + array + "}";
         Response r;
         r.body = std::move(body);
         reply(std::move(r));
@@ -612,8 +612,8 @@ void LiveNode::post_block(const Request& req, std::optional<core::PeerId> from, 
     const core::Hash256 hash = block->hash();
     const core::Chain& chain = node_->chain();
     if (chain.knows(hash)) {
-        return reply(api::json(200, {{"message", "Block already known"},
-                                     {"hash", hash.display_hex()}}));
+        return reply(
+            api::json(200, {{"message", "Block already known"}, {"hash", hash.display_hex()}}));
     }
     if (from) {
         // Through on_message, so a missing parent is asked of the sender.
@@ -632,7 +632,7 @@ void LiveNode::post_block(const Request& req, std::optional<core::PeerId> from, 
         response = api::json(202, {{"message", "Block queued: its parent is unknown"},
                                    {"hash", hash.display_hex()},
                                    {"previous_hash", block->prev().display_hex()}});
-    } else if (index != nullptr && !index->invalid()) {
+    } else if (index != nullptr && !chain.invalid(index)) {
         response = api::json(202, {{"message", "Block accepted"},
                                    {"hash", hash.display_hex()},
                                    {"index", index->height},
@@ -665,23 +665,55 @@ void LiveNode::post_announce(const Request& req, std::optional<core::PeerId> fro
     std::optional<core::Hash256> h;
     core::U256 w;
     if (hash == j.end() || !hash->is_string() ||
-        !(h = core::Hash256::from_display_hex(hash->get<std::string>())) ||
-        height == j.end() || !height->is_number_unsigned() || work == j.end() ||
-        !work->is_string() || !core::U256::from_hex(work->get<std::string>(), w)) {
+        !(h = core::Hash256::from_display_hex(hash->get<std::string>())) || height == j.end() ||
+        !height->is_number_unsigned() || work == j.end() || !work->is_string() ||
+        !core::U256::from_hex(work->get<std::string>(), w)) {
         return reply(api::error(400, "malformed",
                                 "an announcement is {\"hash\": 64 hex, \"height\": count, "
                                 "\"work\": 64 hex}"));
     }
-    node_->on_message(*from,
-                      *core::Message::announce(*h, height->get<std::uint64_t>(), w));
+    node_->on_message(*from, *core::Message::announce(*h, height->get<std::uint64_t>(), w));
     reply(api::json(202, {{"message", "Announcement received"}}));
+}
+
+void LiveNode::post_peer_transactions(const Request& req, std::optional<core::PeerId> from,
+                                      Reply reply) {
+    if (!from) {
+        return reply(api::error(403, "unknown-peer",
+                                "transaction batches are taken from registered peers only (send " +
+                                    std::string(kNodeHeader) + ": your URL)"));
+    }
+    json j;
+    Response error;
+    if (!api::parse_object(req.body(), j, error)) return reply(std::move(error));
+    const auto list = j.find("transactions");
+    if (list == j.end() || !list->is_array()) {
+        return reply(api::error(400, "malformed", "'transactions' must be an array"));
+    }
+    std::vector<core::TransactionRef> txs;
+    txs.reserve(list->size());
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        core::TransactionRef tx;
+        core::ValidationResult r = core::tx_from_json((*list)[i], /*allow_coinbase=*/false, tx);
+        if (!r.ok()) {
+            r.message = "transactions[" + std::to_string(i) + "]: " + r.message;
+            return reply(api::rejected(r));
+        }
+        txs.push_back(std::move(tx));
+    }
+    const std::size_t count = txs.size();
+    node_->on_message(*from, *core::Message::txs_message(std::move(txs)));
+    after_durable([reply, count](const sim::Status& s) {
+        if (!s.ok()) return reply(api::error(500, "storage", s.error()));
+        reply(api::json(202, {{"message", "Transactions received"}, {"count", count}}));
+    });
 }
 
 void LiveNode::get_block(const std::string& text, Reply reply) {
     const auto hash = core::Hash256::from_display_hex(text);
     if (!hash) return reply(api::error(400, "malformed", "a block hash is 64 hex digits"));
     const core::BlockIndex* index = node_->chain().find(*hash);
-    if (index == nullptr || index->invalid()) {
+    if (index == nullptr || node_->chain().invalid(index)) {
         return reply(api::error(404, "not-found", "no block " + hash->display_hex()));
     }
     Response r;
@@ -701,9 +733,8 @@ void LiveNode::get_balance(const std::string& text, Reply reply) {
     std::uint64_t nonce = account.next_nonce;
     while (pending.count(nonce) != 0)
         ++nonce;
-    reply(api::json(200, {{"address", address->hex()},
-                          {"balance", account.balance},
-                          {"nonce", nonce}}));
+    reply(api::json(200,
+                    {{"address", address->hex()}, {"balance", account.balance}, {"nonce", nonce}}));
 }
 
 void LiveNode::get_mempool(Reply reply) {
@@ -717,33 +748,32 @@ void LiveNode::get_mempool(Reply reply) {
 void LiveNode::get_status(Reply reply) {
     const core::Chain& chain = node_->chain();
     const core::BlockIndex* tip = chain.tip();
-    reply(api::json(
-        200, {{"node", url_},
-              {"height", tip->height},
-              {"tip", tip->hash().display_hex()},
-              {"work", tip->chain_work.hex()},
-              {"genesis", network_.genesis->hash().display_hex()},
-              {"pow_bits", network_.consensus.pow_bits},
-              {"blocks", chain.block_count()},
-              {"orphans", chain.orphan_count()},
-              {"mempool", node_->mempool().size()},
-              {"peers", transport_->peer_count()},
-              {"miner", miner_address_.hex()},
-              {"mine_every_s", config_.mine_every_s},
-              {"blocks_mined", mined_},
-              {"reorgs", reorgs_},
-              {"data_dir", store_ ? store_->dir() : std::string()},
-              {"uptime_s", (unix_nanos() - started_ns_) / core::kSecond}}));
+    reply(api::json(200, {{"node", url_},
+                          {"height", tip->height},
+                          {"tip", tip->hash().display_hex()},
+                          {"work", tip->chain_work.hex()},
+                          {"genesis", network_.genesis->hash().display_hex()},
+                          {"pow_bits", network_.consensus.pow_bits},
+                          {"blocks", chain.block_count()},
+                          {"orphans", chain.orphan_count()},
+                          {"mempool", node_->mempool().size()},
+                          {"peers", transport_->peer_count()},
+                          {"miner", miner_address_.hex()},
+                          {"mine_every_s", config_.mine_every_s},
+                          {"blocks_mined", mined_},
+                          {"reorgs", reorgs_},
+                          {"data_dir", store_ ? store_->dir() : std::string()},
+                          {"uptime_s", (unix_nanos() - started_ns_) / core::kSecond}}));
 }
 
 void LiveNode::get_metrics(Reply reply) {
     std::string out;
     auto metric = [&out](const char* name, const char* type, const char* help, auto value) {
-        out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type +
-               "\n" + name + " " + std::to_string(value) + "\n";
+        out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
+               name + " " + std::to_string(value) + "\n";
     };
-    auto labelled = [&out](const char* name, const char* type, const char* help,
-                           const char* label, const auto& values) {
+    auto labelled = [&out](const char* name, const char* type, const char* help, const char* label,
+                           const auto& values) {
         out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
         for (const auto& [key, value] : values) {
             std::string k;
@@ -752,8 +782,8 @@ void LiveNode::get_metrics(Reply reply) {
             } else {
                 k = std::to_string(key);
             }
-            out += std::string(name) + "{" + label + "=\"" + k + "\"} " + std::to_string(value) +
-                   "\n";
+            out +=
+                std::string(name) + "{" + label + "=\"" + k + "\"} " + std::to_string(value) + "\n";
         }
     };
     const core::Chain& chain = node_->chain();
@@ -770,12 +800,11 @@ void LiveNode::get_metrics(Reply reply) {
              blocks_rejected_);
     metric("chainsim_transactions_accepted_total", "counter", "Transactions admitted.",
            txs_accepted_);
-    labelled("chainsim_transactions_rejected_total", "counter",
-             "Transactions refused, by reason.", "reason", txs_rejected_);
+    labelled("chainsim_transactions_rejected_total", "counter", "Transactions refused, by reason.",
+             "reason", txs_rejected_);
     metric("chainsim_reorgs_total", "counter", "Tip changes that disconnected blocks.", reorgs_);
     metric("chainsim_max_reorg_depth", "gauge", "Deepest reorg seen.", max_reorg_depth_);
-    metric("chainsim_hashes_total", "counter", "Proof-of-work hashes computed.",
-           miner_->hashes());
+    metric("chainsim_hashes_total", "counter", "Proof-of-work hashes computed.", miner_->hashes());
     metric("chainsim_store_commits_total", "counter", "Durable commits to the data dir.",
            store_ ? store_->commits() : 0);
     metric("chainsim_store_errors_total", "counter", "Failed commits.", store_errors_);

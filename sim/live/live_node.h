@@ -49,10 +49,10 @@ struct LiveNodeConfig {
     std::vector<PeerUrl> peers;      // registered at start, besides the data dir's
     // Who this node's coinbases pay; empty: the data dir's node address, else a random one.
     std::optional<core::Address> miner;
-    double mine_every_s = 0;   // mean seconds between blocks mined unasked (exponential); 0: none
-    std::size_t max_peers = 64;    // registered peers at most
+    double mine_every_s = 0;     // mean seconds between blocks mined unasked (exponential); 0: none
+    std::size_t max_peers = 64;  // registered peers at most
     std::size_t max_mine_jobs = 16;  // GET /mine requests waiting at most; more get 503
-    std::uint64_t seed = 0;    // mining delays and the random miner address; 0: from the OS
+    std::uint64_t seed = 0;          // mining delays and the random miner address; 0: from the OS
     ServerLimits server;
     TransportOptions transport;
     ResolveOptions resolve;
@@ -109,6 +109,7 @@ class LiveNode final : private core::NodeObserver {
     void get_status(Reply reply);
     void get_metrics(Reply reply);
     void post_announce(const Request& req, std::optional<core::PeerId> from, Reply reply);
+    void post_peer_transactions(const Request& req, std::optional<core::PeerId> from, Reply reply);
 
     // JSON text of a block, cached (blocks never change).
     const std::string& block_json(const core::BlockRef& block);

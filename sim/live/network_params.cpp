@@ -17,7 +17,8 @@ nlohmann::json NetworkParams::describe() const {
             {"allocations", std::move(allocations)}};
 }
 
-core::ConsensusParams node_consensus(unsigned pow_bits, std::vector<core::GenesisAllocation> funds) {
+core::ConsensusParams node_consensus(unsigned pow_bits,
+                                     std::vector<core::GenesisAllocation> funds) {
     core::ConsensusParams p;
     p.pow_bits = pow_bits;
     p.target_spacing_s = 600;

@@ -14,8 +14,8 @@ struct ChainResolver::PeerSync {
     std::uint64_t from = 0;        // height of the page asked for
     std::uint64_t back = 8;        // how far the next locate step goes back
     int locate_steps = 0;
-    bool connected = false;        // blocks.front()'s parent is a block we hold
-    std::size_t bytes = 0;         // page bytes received
+    bool connected = false;              // blocks.front()'s parent is a block we hold
+    std::size_t bytes = 0;               // page bytes received
     std::vector<core::BlockRef> blocks;  // the peer's branch, in height order
 };
 
@@ -81,8 +81,8 @@ bool decode_page(const std::string& body, std::uint64_t from, const core::BlockR
 
 }  // namespace
 
-ChainResolver::ChainResolver(core::Node& node, const NetworkParams& network,
-                             ResolveOptions options, PageFetch fetch)
+ChainResolver::ChainResolver(core::Node& node, const NetworkParams& network, ResolveOptions options,
+                             PageFetch fetch)
     : node_(node), network_(network), options_(options), fetch_(std::move(fetch)) {}
 
 ChainResolver::~ChainResolver() = default;
@@ -135,8 +135,8 @@ void ChainResolver::on_page(const std::shared_ptr<PeerSync>& sync, const ClientR
     const std::string url = sync->peer.str();
     if (!r.ok) return finish_peer({url, "unreachable", r.error});
     if (r.status != 200) {
-        return finish_peer({url, "unreachable", "GET /chain answered HTTP " +
-                                                    std::to_string(r.status)});
+        return finish_peer(
+            {url, "unreachable", "GET /chain answered HTTP " + std::to_string(r.status)});
     }
     sync->bytes += r.body.size();
     Page page;
@@ -148,8 +148,8 @@ void ChainResolver::on_page(const std::shared_ptr<PeerSync>& sync, const ClientR
         sync->claimed = page.length;
         if (page.length <= sync->our_length) {
             return finish_peer({url, "not-better",
-                                "it claims " + std::to_string(page.length) +
-                                    " blocks; we have " + std::to_string(sync->our_length)});
+                                "it claims " + std::to_string(page.length) + " blocks; we have " +
+                                    std::to_string(sync->our_length)});
         }
     }
     if (!sync->connected) {
@@ -160,15 +160,16 @@ void ChainResolver::on_page(const std::shared_ptr<PeerSync>& sync, const ClientR
                                     std::to_string(sync->from)});
         }
         const core::BlockIndex* parent = node_.chain().find(page.blocks.front()->prev());
-        if (parent != nullptr && !parent->invalid() && parent->height + 1 == sync->from) {
+        if (parent != nullptr && !node_.chain().invalid(parent) &&
+            parent->height + 1 == sync->from) {
             sync->connected = true;
             sync->blocks = std::move(page.blocks);
         } else if (sync->from <= 1) {
             return finish_peer({url, "refused", "its chain does not descend from our genesis"});
         } else if (++sync->locate_steps > options_.max_locate_steps) {
-            return finish_peer({url, "refused", "its chain does not meet ours within " +
-                                                    std::to_string(options_.max_locate_steps) +
-                                                    " pages"});
+            return finish_peer({url, "refused",
+                                "its chain does not meet ours within " +
+                                    std::to_string(options_.max_locate_steps) + " pages"});
         } else {
             sync->from = sync->from > sync->back ? sync->from - sync->back : 1;
             sync->back *= 4;
@@ -219,9 +220,9 @@ void ChainResolver::validate_and_adopt(const std::shared_ptr<PeerSync>& sync) {
             const core::ValidationResult& why = ar.result;
             return finish_peer({url, "refused",
                                 "block " + std::to_string(b->height()) + " (" +
-                                    b->hash().display_hex() + ") is invalid: " +
-                                    std::string(core::reject_name(why.reason)) + ": " +
-                                    why.message});
+                                    b->hash().display_hex() +
+                                    ") is invalid: " + std::string(core::reject_name(why.reason)) +
+                                    ": " + why.message});
         }
     }
     const core::BlockIndex* theirs = scratch.tip();
@@ -233,9 +234,9 @@ void ChainResolver::validate_and_adopt(const std::shared_ptr<PeerSync>& sync) {
     for (const core::BlockRef& b : sync->blocks) {
         if (!node_.chain().knows(b->hash())) (void)node_.submit_block(b);
     }
-    finish_peer({url, "adopted",
-                 "height " + std::to_string(theirs->height) + ", tip " +
-                     theirs->hash().display_hex()});
+    finish_peer(
+        {url, "adopted",
+         "height " + std::to_string(theirs->height) + ", tip " + theirs->hash().display_hex()});
 }
 
 }  // namespace live

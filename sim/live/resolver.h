@@ -30,11 +30,11 @@
 namespace live {
 
 struct ResolveOptions {
-    std::size_t page_blocks = 100;         // blocks asked for per page
+    std::size_t page_blocks = 100;          // blocks asked for per page
     std::size_t max_page_bytes = 16 << 20;  // response size limit per page
-    std::size_t max_blocks = 20'000;       // blocks taken from one peer at most
-    std::size_t max_bytes = 64 << 20;      // bytes of pages taken from one peer at most
-    int max_locate_steps = 16;             // pages spent finding where a peer's chain forks
+    std::size_t max_blocks = 20'000;        // blocks taken from one peer at most
+    std::size_t max_bytes = 64 << 20;       // bytes of pages taken from one peer at most
+    int max_locate_steps = 16;              // pages spent finding where a peer's chain forks
 };
 
 struct PeerVerdict {

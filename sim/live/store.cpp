@@ -96,8 +96,8 @@ sim::Expected<std::unique_ptr<Store>> Store::open(const std::string& dir,
     if (ec) return sim::Error{"data dir " + dir + ": cannot create: " + ec.message()};
 
     sqlite3* db = nullptr;
-    const int rc = sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                   nullptr);
+    const int rc =
+        sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     if (rc != SQLITE_OK) {
         std::string why = db ? sqlite3_errmsg(db) : "out of memory";
         sqlite3_close_v2(db);
@@ -137,8 +137,8 @@ sim::Status Store::init(const nlohmann::json& network) {
         }
         const std::string verdict = column_text(q.get(), 0);
         if (verdict != "ok") {
-            return rollback(sim::Error{"data dir " + dir_ + ": the database is corrupt: " +
-                                       verdict});
+            return rollback(
+                sim::Error{"data dir " + dir_ + ": the database is corrupt: " + verdict});
         }
     }
     bool has_tables = false, has_meta = false;
@@ -199,9 +199,8 @@ sim::Status Store::init(const nlohmann::json& network) {
                             " there vs " + value_text(it.value()) + " here";
                 }
             }
-            return rollback(sim::Error{"data dir " + dir_ +
-                                       " belongs to a different network (" + diff +
-                                       "); use another --data dir or the same parameters"});
+            return rollback(sim::Error{"data dir " + dir_ + " belongs to a different network (" +
+                                       diff + "); use another --data dir or the same parameters"});
         }
     }
     if (!(s = commit()).ok()) return s;
@@ -310,12 +309,15 @@ sim::Status Store::load_blocks(const std::function<void(const core::BlockRef&)>&
     if (!q.ok()) return failure("cannot read blocks");
     int rc;
     while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
-        const std::string where = "block record " + std::to_string(sqlite3_column_int64(q.get(), 0));
+        const std::string where =
+            "block record " + std::to_string(sqlite3_column_int64(q.get(), 0));
         const auto hash = column_blob(q.get(), 1);
         core::BlockRef block;
         core::ValidationResult r = core::block_from_bytes(column_blob(q.get(), 2), block);
-        if (!r.ok()) return sim::Error{"data dir " + dir_ + ": " + where + " is corrupt: " + r.message};
-        if (hash.size() != 32 || !std::equal(hash.begin(), hash.end(), block->hash().bytes.begin())) {
+        if (!r.ok())
+            return sim::Error{"data dir " + dir_ + ": " + where + " is corrupt: " + r.message};
+        if (hash.size() != 32 ||
+            !std::equal(hash.begin(), hash.end(), block->hash().bytes.begin())) {
             return sim::Error{"data dir " + dir_ + ": " + where +
                               " is corrupt: its data does not hash to its key"};
         }
@@ -335,7 +337,8 @@ sim::Status Store::load_transactions(const std::function<void(const core::Transa
         const auto txid = column_blob(q.get(), 1);
         core::TransactionRef tx;
         core::ValidationResult r = core::tx_from_bytes(column_blob(q.get(), 2), tx);
-        if (!r.ok()) return sim::Error{"data dir " + dir_ + ": " + where + " is corrupt: " + r.message};
+        if (!r.ok())
+            return sim::Error{"data dir " + dir_ + ": " + where + " is corrupt: " + r.message};
         if (txid.size() != 32 || !std::equal(txid.begin(), txid.end(), tx->txid().bytes.begin())) {
             return sim::Error{"data dir " + dir_ + ": " + where +
                               " is corrupt: its data does not hash to its key"};
