@@ -152,8 +152,9 @@ void ChainResolver::on_page(const std::shared_ptr<PeerSync>& sync, const ClientR
                                     std::to_string(sync->our_length)});
         }
     }
+    const bool served = !page.blocks.empty();
     if (!sync->connected) {
-        if (page.blocks.empty()) {
+        if (!served) {
             return finish_peer({url, "refused",
                                 "it claims " + std::to_string(sync->claimed) +
                                     " blocks but serves none from height " +
@@ -186,7 +187,7 @@ void ChainResolver::on_page(const std::shared_ptr<PeerSync>& sync, const ClientR
     if (sync->blocks.size() > options_.max_blocks) sync->blocks.resize(options_.max_blocks);
     const std::uint64_t start = sync->blocks.front()->height();
     const std::uint64_t next = start + sync->blocks.size();
-    if (!page.blocks.empty() && next < sync->claimed && sync->blocks.size() < options_.max_blocks &&
+    if (served && next < sync->claimed && sync->blocks.size() < options_.max_blocks &&
         sync->bytes < options_.max_bytes) {
         sync->from = next;
         return fetch_page(sync);
