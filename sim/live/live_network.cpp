@@ -18,6 +18,8 @@ namespace {
 constexpr std::uint64_t kInitialBalance = 1'000'000'000'000;
 // Blocks above this many transactions would not fit a 1 MiB POST /blocks body.
 constexpr int kMaxLiveBlockTxs = 2000;
+// Between the end of mining and the summary.
+constexpr auto kSettleTime = std::chrono::milliseconds(500);
 
 std::string fixed(double v, int digits) {
     char buf[64];
@@ -233,19 +235,25 @@ void LiveNetwork::run(std::function<void()> done) {
 void LiveNetwork::stop() {
     if (!running_) return;
     running_ = false;
+    ran_s_ = elapsed_s();
     for (auto& t : timers_)
         t->cancel();
     if (convergence_timer_) convergence_timer_->cancel();
     if (workload_timer_) workload_timer_->cancel();
-    // Finish the summary while the nodes are still there, then stop them.
+    // Mining stops; blocks still in flight get a moment to arrive before the summary, so
+    // that "converged" is about the network, not about a block found a millisecond ago.
     for (auto& node : nodes_) {
         if (node) node->set_mine_every(0);
     }
-    if (done_) {
-        auto done = std::move(done_);
-        done_ = nullptr;
-        done();
-    }
+    settle_timer_ = std::make_unique<asio::steady_timer>(io_);
+    settle_timer_->expires_after(kSettleTime);
+    settle_timer_->async_wait(
+        [this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code&) {
+            if (alive.expired() || !done_) return;
+            auto done = std::move(done_);
+            done_ = nullptr;
+            done();
+        });
 }
 
 void LiveNetwork::set_reachability_changed(const std::vector<int>& nodes) {
@@ -442,7 +450,7 @@ nlohmann::json LiveNetwork::summary() const {
     for (const auto& [status, count] : tx_statuses_)
         statuses[std::to_string(status)] = count;
     return {{"scenario", scenario_.name},
-            {"seconds", running_ || started_.time_since_epoch().count() != 0 ? elapsed_s() : 0.0},
+            {"seconds", running_ ? elapsed_s() : ran_s_},
             {"genesis", network_.genesis->hash().display_hex()},
             {"converged", converged},
             {"blocks_mined", mined},

@@ -55,7 +55,8 @@ class LiveNetwork {
 
     // Starts the timeline, the workload and the end timer; `done` runs when the run ends.
     void run(std::function<void()> done);
-    // Ends the run now (stops every node).
+    // Ends the run: mining stops, and `done` runs half a second later (blocks in flight
+    // settle). The nodes stay up until the network is destroyed.
     void stop();
 
     const std::vector<std::string>& urls() const { return urls_; }
@@ -96,7 +97,9 @@ class LiveNetwork {
     std::vector<std::unique_ptr<boost::asio::steady_timer>> timers_;
     std::chrono::steady_clock::time_point started_;
     std::function<void()> done_;
+    std::unique_ptr<boost::asio::steady_timer> settle_timer_;
     bool running_ = false;
+    double ran_s_ = 0;  // how long the run lasted, once stopped
 
     struct Convergence {
         std::string event;
