@@ -17,7 +17,7 @@ using live::testing::post;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-const std::string kUrlPattern = "listening on (http://127\\.0\\.0\\.1:[0-9]+)";
+const std::string kUrlPattern = "listening on ";
 
 struct Wallet {
     core::PrivateKey key;
@@ -195,7 +195,7 @@ TEST(LiveE2E, AScenarioRunsLiveThroughAPartitionAndACrash) {
                  dir / "live.log");
     std::vector<std::string> urls;
     for (int i = 0; i < 4; ++i) {
-        const auto url = live.wait_for("node " + std::to_string(i) + ": (http://[0-9.:]+)");
+        const auto url = live.wait_for("\nnode " + std::to_string(i) + ": ");
         ASSERT_TRUE(url) << live.output();
         urls.push_back(*url);
     }
@@ -205,7 +205,7 @@ TEST(LiveE2E, AScenarioRunsLiveThroughAPartitionAndACrash) {
         EXPECT_EQ(status.status, 200u) << url << " " << status.error;
     }
     // During the partition (2s..6s) the two sides refuse each other's peer traffic.
-    ASSERT_TRUE(live.wait_for("\\] (partition)", 10s));
+    ASSERT_TRUE(live.wait_for("] partition", 10s));
     const auto refused =
         live::testing::request(urls[0], boost::beast::http::verb::post, "/peers/announce", "{}",
                                {{"X-Chainsim-Node", urls[2]}});

@@ -12,7 +12,6 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -80,16 +79,20 @@ class Process {
         return s.str();
     }
 
-    // The first match of `pattern`'s group 1 in the output, waiting up to `timeout`.
+    // The word that follows the first `prefix` in the output (up to whitespace), waiting
+    // up to `timeout` for it to appear.
     std::optional<std::string> wait_for(
-        const std::string& pattern,
+        const std::string& prefix,
         std::chrono::milliseconds timeout = std::chrono::milliseconds(10'000)) {
-        const std::regex re(pattern);
         const auto end = std::chrono::steady_clock::now() + timeout;
         do {
-            std::smatch m;
             const std::string out = output();
-            if (std::regex_search(out, m, re)) return m.size() > 1 ? m[1].str() : m[0].str();
+            const auto at = out.find(prefix);
+            if (at != std::string::npos) {
+                const auto from = at + prefix.size();
+                const auto to = out.find_first_of(" \t\r\n", from);
+                if (to != std::string::npos) return out.substr(from, to - from);
+            }
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         } while (std::chrono::steady_clock::now() < end);
         return std::nullopt;

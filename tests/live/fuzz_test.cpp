@@ -241,7 +241,8 @@ TEST(LiveFuzz, RandomRequestsLeaveTheNodeUpAndConsistent) {
     }
     EXPECT_EQ(replay.tip()->hash().display_hex(), testing::get(url, "/status").json["tip"]);
     core::Mempool pool;
-    for (const json& t : testing::get(url, "/mempool").json["transactions"]) {
+    const testing::Answer mempool = testing::get(url, "/mempool");
+    for (const json& t : mempool.json["transactions"]) {
         core::TransactionRef tx;
         ASSERT_TRUE(core::tx_from_json(t, false, tx).ok());
         EXPECT_TRUE(pool.accept(tx, replay.state()).ok());
