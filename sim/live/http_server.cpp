@@ -117,6 +117,7 @@ class Session : public std::enable_shared_from_this<Session> {
         if (shared_->stopped) return close();
         keep_alive_ = parser_->get().keep_alive();
         version_ = parser_->get().version();
+        head_ = parser_->get().method() == http::verb::head;
         // The handler may take a while (a peer, the disk); the client waits without a
         // deadline of ours, but the write that follows has one.
         stream_.expires_never();
@@ -136,6 +137,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
     void send_error(unsigned status, std::string_view error, const std::string& message) {
         keep_alive_ = false;
+        head_ = false;
         version_ = parser_ ? parser_->get().version() : 11;
         if (version_ != 10 && version_ != 11) version_ = 11;
         Response r;
@@ -157,6 +159,7 @@ class Session : public std::enable_shared_from_this<Session> {
         res->keep_alive(keep_alive_ && !r.close && !shared_->stopped);
         res->body() = std::move(r.body);
         res->prepare_payload();
+        if (head_) res->body().clear();  // HEAD: the headers of the answer, never a body
         const bool keep = res->keep_alive();
         stream_.expires_after(limits().write_timeout);
         http::async_write(
@@ -197,6 +200,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::uint64_t requests_ = 0;  // requests read on this connection
     std::uint64_t answered_ = 0;  // the last request answered
     bool keep_alive_ = false;
+    bool head_ = false;  // the request being answered is a HEAD
     unsigned version_ = 11;
     std::size_t drained_ = 0;
     std::array<char, 16 << 10> drain_buffer_{};

@@ -166,6 +166,18 @@ TEST_F(HttpServerTest, KeepsAliveAndHonoursExpectContinue) {
     EXPECT_EQ(handled_, 2);
 }
 
+TEST_F(HttpServerTest, AnswersHeadWithoutABody) {
+    start(ServerLimits{});
+    RawConnection c(port_);
+    ASSERT_TRUE(c.send("HEAD /a HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n"));
+    // The HEAD answer's headers, then straight the GET answer: no stray body between.
+    const std::string both = c.receive("{\"echo\":0}");
+    const auto second = both.find("HTTP/1.1 200", 1);
+    ASSERT_NE(second, std::string::npos) << both;
+    EXPECT_EQ(both.substr(second - 4, 4), "\r\n\r\n") << both;
+    EXPECT_EQ(both.find("{\"echo\""), both.rfind("{\"echo\""));
+}
+
 TEST_F(HttpServerTest, CapsOpenConnections) {
     ServerLimits limits;
     limits.max_connections = 2;
