@@ -268,7 +268,7 @@ def plot_block_tree(run, out):
             color=STALE_COLOUR, ms=5, label=f"stale ({len(stale)} blocks)")
     ax.set_xlim(0, run.t(run.end_s))
     ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left", fontsize=9)
+    ax.legend(loc="lower right", fontsize=9)  # the chain climbs to the upper right
     save(fig, out)
 
 
@@ -545,12 +545,15 @@ def plot_sweep(folder):
                     continue
                 drawn = True
                 legend = ", ".join(f"{p}={v}" for p, v in zip(others, key)) or None
-                ax.errorbar(xs, ys, yerr=[lo, hi], marker="o", capsize=4, lw=1.4, label=legend)
+                # Lines join numeric values only; categories get points and bars.
+                ax.errorbar(xs, ys, yerr=[lo, hi], marker="o", capsize=4, lw=1.4,
+                            ls="-" if numbers else "none", label=legend)
             if not drawn:
                 no_data(ax, f"no values of {metric}")
                 continue
             if not numbers:
                 ax.set_xticks(range(len(values)), values, rotation=20, fontsize=8)
+                ax.set_xlim(-0.5, len(values) - 0.5)
             if len(groups) > 1:
                 ax.legend(fontsize=7)
         safe = re.sub(r"[^A-Za-z0-9._-]", "_", param)
