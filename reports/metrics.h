@@ -6,7 +6,8 @@
 //    is a race lost); forks.max_depth: the longest such branch, in blocks.
 //  - reorgs: every tip change on any node that disconnected at least one block.
 //  - propagation tX_ms of a block: the delay after which ceil(X% of all nodes) had accepted
-//    it; a block that never got there has no value. Summaries skip missing values.
+//    it, the miner included (at delay 0); a block that never got there has no value.
+//    Summaries skip missing values.
 //  - percentiles interpolate linearly between order statistics (numpy's default).
 //  - transactions.confirmation_s: submit -> found time of the block that gives the
 //    transaction `confirmations` blocks on the main chain (1 = its own block).

@@ -71,6 +71,11 @@ std::string write_run_directory(const std::string& dir, const nlohmann::json& re
     fs::create_directories(dir, ec);
     if (ec) return dir + ": cannot create: " + ec.message();
     const fs::path base(dir);
+    // Plots and a page from an earlier run in this folder would describe the wrong run.
+    for (const PlotFile& plot : run_plot_files())
+        fs::remove(base / plot.file, ec);
+    fs::remove(base / "report.html", ec);
+    fs::remove(base / "txs.csv", ec);
     if (auto e = write_text(base / "report.json", report.dump(2) + "\n"); !e.empty()) return e;
     if (auto e = write_text(base / "scenario.yaml", scenario_yaml + "\n"); !e.empty()) return e;
     return write_series(dir, recorder, series);

@@ -13,7 +13,8 @@
 
 namespace reports {
 
-// Creates `dir` (and parents) and writes report.json, scenario.yaml and the CSV series.
+// Creates `dir` (and parents) and writes report.json, scenario.yaml and the CSV series,
+// first removing plots, report.html and txs.csv an earlier run may have left there.
 // Returns an empty string on success, else a message naming the file that could not be
 // written.
 std::string write_run_directory(const std::string& dir, const nlohmann::json& report,

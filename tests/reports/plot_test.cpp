@@ -95,6 +95,15 @@ workload: {accounts: 4, tx_rate: 1/s}
     ASSERT_EQ(r.exit_code, 0) << r.output;
     for (const char* png : kRunPlots)
         EXPECT_TRUE(is_png(dir / "o" / png)) << png << "\n" << r.output;
+
+    // Running again into the folder without plots leaves no stale ones behind.
+    const auto again = testing::chainsim(
+        {"run", (dir / "s.yaml").string(), "--quiet", "--no-plots", "--out", (dir / "o").string()});
+    ASSERT_EQ(again.exit_code, 0) << again.output;
+    for (const char* png : kRunPlots)
+        EXPECT_FALSE(fs::exists(dir / "o" / png)) << png;
+    EXPECT_EQ(testing::read_file(dir / "o" / "report.html").find("data:image/png"),
+              std::string::npos);
 }
 
 TEST(Plots, SweepPlotForEachSweptParameter) {
