@@ -166,11 +166,9 @@ void run_all(std::vector<Task>& tasks, unsigned jobs, SweepProgress& progress) {
         if (running.empty()) continue;
         reports::ChildExit exit;
         const pid_t pid = reports::wait_any(exit);
+        if (pid < 0) throw Exit(kExitInternal, "sweep: lost track of its child processes");
         auto it = running.find(pid);
-        if (pid < 0 || it == running.end()) {
-            if (pid < 0) throw Exit(kExitInternal, "sweep: lost track of its child processes");
-            continue;
-        }
+        if (it == running.end()) continue;  // not a run of ours
         Task& task = tasks[it->second];
         running.erase(it);
         task.exit = exit;
