@@ -1,8 +1,7 @@
-// Commands not built yet: `sweep` and `report` (reports issue), `node`, `live` and
-// `wallet send` (live-mode issue). Registering nothing keeps them out of --help until then.
+// Commands not built yet: `node`, `live` and `wallet send` (live-mode issue). Registering
+// nothing keeps them out of --help until then.
 #include "sim/cli/cli.h"
 
 namespace cli {
-void add_sweep_commands(CLI::App&, int&) {}
 void add_live_commands(CLI::App&, int&) {}
 }  // namespace cli

@@ -98,12 +98,21 @@ int run_command(const RunArgs& args) {
 
     const std::string out =
         args.out.empty() ? "runs/" + scenario.name + "-" + std::to_string(config.seed) : args.out;
+    reports::SeriesOptions series;
+    series.workload = scenario.workload.has_value();
+    series.confirmations = scenario.report.confirmations;
     const std::string error = reports::write_run_directory(
-        out, outcome->report, outcome->world->recorder(), scenario.effective_yaml);
+        out, outcome->report, outcome->world->recorder(), scenario.effective_yaml, series);
     if (!error.empty()) throw Exit(kExitBadInput, error);
+    // Plots and HTML only read what was just written: they cannot change the report.
+    const reports::RenderResult render = reports::render_run_directory(out, !args.no_plots);
+    if (!render.error.empty()) throw Exit(kExitInternal, render.error);
+    const bool plots_failed = !args.no_plots && render.plots.status != reports::PlotStatus::kDone;
+    if (plots_failed) std::cerr << "chainsim: " << render.plots.message << "\n";
 
     if (!args.quiet) std::cout << sim::summarize(outcome->report);
-    std::cout << "report: " << out << "/report.json\n";
+    std::cout << "report: " << out << "/report.html (report.json, CSV series"
+              << (args.no_plots || plots_failed ? "" : ", plots") << ")\n";
     if (outcome->divergence) {
         if (!outcome->divergence->empty()) {
             throw Exit(kExitInternal, "determinism check failed: " + *outcome->divergence);
