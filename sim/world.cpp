@@ -338,8 +338,14 @@ void World::on_tx() {
             }
         }
         if (!tx && kind == 1) {
+            // With the nonce the receiving node expects, so that the balance is the only thing
+            // wrong with it: a node that has not seen the account's earlier transactions (they
+            // went to the other side of a partition) would otherwise see a nonce gap first.
+            const core::Node& receiver = *node->node;
+            const std::uint64_t nonce =
+                receiver.mempool().expected_nonce(sender.address, receiver.chain().state());
             tx = core::Transaction::sign_transfer(sender.key, recipient.address, kOverspendAmount,
-                                                  fee, sender.next_nonce);
+                                                  fee, nonce);
             intended = core::Reject::kInsufficientFunds;
         }
         if (!tx) {
