@@ -424,8 +424,6 @@ void World::set_up(NodeHost& host, bool up) {
     if (host.up == up) return;
     ++host.incarnation;
     if (up) {
-        // The block store survives a crash; the mempool and in-flight work do not.
-        host.node->restart();
         host.up = true;
         host.busy_until = scheduler_.now();
         ++up_count_;
@@ -433,6 +431,9 @@ void World::set_up(NodeHost& host, bool up) {
         (void)network_->set_node_up(host.id_, true);  // links up: tips are exchanged
         schedule_find(host);
     } else {
+        // The block store survives a crash; the mempool and in-flight work are lost now (so a
+        // crashed node never shows a mempool), and nothing reaches the node until it restarts.
+        host.node->restart();
         host.up = false;
         (void)scheduler_.cancel(host.next_find);
         host.next_find = EventId{};
