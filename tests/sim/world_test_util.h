@@ -31,11 +31,15 @@ inline Ran run_world(const Scenario& scenario, RunOptions options) {
     return ran;
 }
 
+// A scenario that does not load fails the test (and the returned world is null).
 inline Ran run_world(std::string_view yaml_text, std::uint64_t seed, bool record_trace = false) {
+    ScenarioLoad load = parse(yaml_text);
+    EXPECT_TRUE(load.ok()) << load.error_text();
+    if (!load.ok()) return Ran{};
     RunOptions options;
     options.seed = seed;
     options.record_trace = record_trace;
-    return run_world(load_ok(yaml_text), std::move(options));
+    return run_world(*load.scenario, std::move(options));
 }
 
 // The blocks of a node's active chain, genesis excluded, lowest first.
