@@ -159,5 +159,147 @@ network:
         EXPECT_LE(b.height, height);
 }
 
+// ---- retarget after a hashrate shift ---------------------------------------------------------
+
+// Two miners with half the hashrate each; at 5h30m both double, so the network's hashrate
+// doubles. Window W = 100 blocks, target interval T = 1 min: windows 0-2 (heights 0-299) run
+// before the shift, window 3 (300-399) contains it, window 4 (400-499) is the first one mined
+// entirely at the new hashrate, and windows 5-8 (500-899) are each set by a retarget over a
+// window mined entirely at the new hashrate.
+constexpr int kWindow = 100;
+constexpr std::string_view kRetarget = R"(
+name: retarget
+until: {height: 900}
+consensus: {block_interval: 1m, pow_bits: 10, retarget: {window: 100}}
+network:
+  nodes: 2
+  topology: {kind: line}
+  latency: {dist: constant, value: 50ms}
+mining:
+  - {nodes: "0", share: 0.5}
+  - {nodes: "1", share: 0.5}
+events:
+  - {at: 330m, hashrate: {nodes: "0", share: 1}}
+  - {at: 330m, hashrate: {nodes: "1", share: 1}}
+)";
+
+// The reference for windows 5-8, from the retarget rule alone (Bitcoin's: new target = old *
+// timespan / (W * T), the timespan running from the window's first block to its last, so
+// over W - 1 intervals). At a constant hashrate, a window's intervals are exponential with
+// mean m; the retarget after it sets the next window's mean to m * (W * T) / (m * G) =
+// T * W / G, where G ~ Gamma(W - 1, 1) is the sum of those W - 1 intervals in units of m:
+// independent of the difficulty before. So for windows j = 5..8, with G_4 .. G_7 from the
+// windows before them:
+//   expected interval  m_j = T * W / G_{j-1}          (the difficulty, as a time)
+//   observed interval  r_j = m_j * (sum of the W intervals of window j, in units of m_j) / W
+// The test compares the means over the four windows, of m_j and of r_j, with the mean and
+// standard deviation of the same statistics in this model (a Monte Carlo with its own RNG;
+// the clamp to [T/4, 4T] and the pow limit never bind at W = 100 after the shift).
+struct RetargetReference {
+    double expected_mean = 0, expected_sd = 0;  // of mean_j m_j / T
+    double observed_mean = 0, observed_sd = 0;  // of mean_j r_j / T
+};
+
+RetargetReference retarget_reference(int replicates) {
+    std::uint64_t state = 77;
+    auto exponential = [&state] {
+        std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        z ^= z >> 31;
+        return -std::log1p(-static_cast<double>(z >> 11) * 0x1.0p-53);
+    };
+    std::vector<double> expected, observed;
+    for (int r = 0; r < replicates; ++r) {
+        double g = 0;  // G of the window before: its last W - 1 intervals
+        for (int i = 0; i < kWindow - 1; ++i)
+            g += exponential();
+        double sum_m = 0, sum_r = 0;
+        for (int j = 0; j < 4; ++j) {
+            const double m = kWindow / g;
+            const double first = exponential();
+            double rest = 0;
+            for (int i = 0; i < kWindow - 1; ++i)
+                rest += exponential();
+            sum_m += m;
+            sum_r += m * (first + rest) / kWindow;
+            g = rest;
+        }
+        expected.push_back(sum_m / 4);
+        observed.push_back(sum_r / 4);
+    }
+    auto mean_sd = [](const std::vector<double>& v, double& mean, double& sd) {
+        mean = 0;
+        for (double x : v)
+            mean += x;
+        mean /= static_cast<double>(v.size());
+        sd = 0;
+        for (double x : v)
+            sd += (x - mean) * (x - mean);
+        sd = std::sqrt(sd / static_cast<double>(v.size() - 1));
+    };
+    RetargetReference ref;
+    mean_sd(expected, ref.expected_mean, ref.expected_sd);
+    mean_sd(observed, ref.observed_mean, ref.observed_sd);
+    return ref;
+}
+
+TEST(Retarget, AfterAHashrateShiftTheDifficultyAdjustsAndTheIntervalReturns) {
+    const std::uint64_t seed = 4;
+    testing::Ran ran = run_world(kRetarget, seed);
+    ASSERT_TRUE(ran.world);
+    const World& world = *ran.world;
+    const reports::Recorder& recorder = world.recorder();
+    const std::vector<const reports::BlockRecord*> chain = reports::main_chain(recorder);
+    ASSERT_GE(chain.size(), 9u * kWindow);
+    const double t = core::to_seconds(world.scenario().consensus.block_interval);
+    const core::Nanos shift = 330 * kMinute;
+    // main_chain() starts at height 1: the block at height h is chain[h - 1].
+    auto at = [&](int h) { return chain[static_cast<std::size_t>(h - 1)]; };
+    auto bits = [&](int h) { return at(h)->block->header().bits; };
+    auto found = [&](int h) { return h == 0 ? core::Nanos{0} : at(h)->found; };
+    // The timeline the windows were chosen for.
+    ASSERT_LT(found(3 * kWindow), shift);
+    ASSERT_GT(found(4 * kWindow - 1), shift);
+
+    // Bits change only where a window starts ...
+    std::set<int> changed;
+    for (int h = 2; h <= static_cast<int>(chain.size()); ++h) {
+        if (bits(h) == bits(h - 1)) continue;
+        EXPECT_EQ(h % kWindow, 0) << "bits changed at height " << h;
+        changed.insert(h);
+    }
+    // ... and at each of the boundaries after the shift (a retarget never lands on the same
+    // compact value by chance at this precision).
+    for (int h = 4 * kWindow; h <= 8 * kWindow; h += kWindow)
+        EXPECT_EQ(changed.count(h), 1u) << "height " << h;
+
+    // Windows 5-8 against the reference.
+    const double hashrate = 2 * world.calibrated_hashrate();
+    double sum_expected = 0, sum_observed = 0;
+    for (int j = 5; j <= 8; ++j) {
+        const int first = j * kWindow;
+        const double m = core::block_work(bits(first)).to_double() / hashrate;
+        const double r = core::to_seconds(found(first + kWindow - 1) - found(first - 1)) / kWindow;
+        std::printf("window %d: expected interval %.1f s, observed %.1f s\n", j, m, r);
+        sum_expected += m / t;
+        sum_observed += r / t;
+    }
+    const double expected = sum_expected / 4;
+    const double observed = sum_observed / 4;
+    const RetargetReference ref = retarget_reference(4000);
+    std::printf(
+        "seed %llu: windows 5-8 mean expected interval %.3f T (reference %.3f +- %.3f), "
+        "observed %.3f T (reference %.3f +- %.3f); before the shift's retarget the expected "
+        "interval was %.3f T\n",
+        static_cast<unsigned long long>(seed), expected, ref.expected_mean, ref.expected_sd,
+        observed, ref.observed_mean, ref.observed_sd,
+        core::block_work(bits(3 * kWindow)).to_double() / hashrate / t);
+    // Without a retarget the new hashrate would mine at the old difficulty: about T / 2.
+    EXPECT_NEAR(expected, ref.expected_mean, 4 * ref.expected_sd) << "seed " << seed;
+    EXPECT_NEAR(observed, ref.observed_mean, 4 * ref.observed_sd) << "seed " << seed;
+    EXPECT_GT(ref.expected_mean - 4 * ref.expected_sd, 0.5);
+}
+
 }  // namespace
 }  // namespace sim
