@@ -32,8 +32,9 @@ sim::Scenario load_or_fail(const std::string& path, const std::vector<std::strin
     if (!load.ok()) {
         std::string text = load.error_text();
         if (!text.empty() && text.back() == '\n') text.pop_back();
-        // The first line names the file; every error is on its own line.
-        throw Exit(kExitBadInput, "invalid scenario:\n" + text);
+        // The first line names the file (errors from a --set argument name only the --set);
+        // every error is on its own line.
+        throw Exit(kExitBadInput, "invalid scenario " + path + ":\n" + text);
     }
     return *load.scenario;
 }
