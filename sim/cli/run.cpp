@@ -109,7 +109,14 @@ int run_command(const RunArgs& args) {
         std::cout << "determinism: two runs gave identical traces ("
                   << outcome->report["trace_events"].get<std::uint64_t>() << " events)\n";
     }
-    return outcome->expectations_passed ? 0 : kExitExpectation;
+    if (outcome->expectations_passed) return 0;
+    // Named on stderr too, so that a --quiet run says why it exits 1.
+    for (const auto& e : outcome->report["expectations"]) {
+        if (e["passed"].get<bool>()) continue;
+        std::cerr << "chainsim: expectation failed: " << e["name"].get<std::string>() << " ("
+                  << e["detail"].get<std::string>() << ")\n";
+    }
+    return kExitExpectation;
 }
 
 }  // namespace
