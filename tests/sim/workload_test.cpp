@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "core/validation.h"
-#include "reports/metrics.h"
 #include "world_test_util.h"
 
 namespace sim {

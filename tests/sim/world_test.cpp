@@ -20,7 +20,6 @@ namespace {
 
 using core::kMinute;
 using core::kSecond;
-using testing::active_chain;
 using testing::run_world;
 
 // ---- crash and restart -------------------------------------------------------------------
