@@ -344,8 +344,14 @@ void World::on_tx() {
             }
         }
         if (!tx && kind == 1) {
+            // With the nonce the receiving node expects, so that the balance is the only thing
+            // wrong with it: a node that has not seen the account's earlier transactions (they
+            // went to the other side of a partition) would otherwise see a nonce gap first.
+            const core::Node& receiver = *node->node;
+            const std::uint64_t nonce =
+                receiver.mempool().expected_nonce(sender.address, receiver.chain().state());
             tx = core::Transaction::sign_transfer(sender.key, sender.public_key, recipient.address,
-                                                  kOverspendAmount, fee, sender.next_nonce);
+                                                  kOverspendAmount, fee, nonce);
             intended = core::Reject::kInsufficientFunds;
         }
         if (!tx) {
@@ -424,8 +430,6 @@ void World::set_up(NodeHost& host, bool up) {
     if (host.up == up) return;
     ++host.incarnation;
     if (up) {
-        // The block store survives a crash; the mempool and in-flight work do not.
-        host.node->restart();
         host.up = true;
         host.busy_until = scheduler_.now();
         ++up_count_;
@@ -433,6 +437,9 @@ void World::set_up(NodeHost& host, bool up) {
         (void)network_->set_node_up(host.id_, true);  // links up: tips are exchanged
         schedule_find(host);
     } else {
+        // The block store survives a crash; the mempool and in-flight work are lost now (so a
+        // crashed node never shows a mempool), and nothing reaches the node until it restarts.
+        host.node->restart();
         host.up = false;
         (void)scheduler_.cancel(host.next_find);
         host.next_find = EventId{};

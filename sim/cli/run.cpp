@@ -32,8 +32,9 @@ sim::Scenario load_or_fail(const std::string& path, const std::vector<std::strin
     if (!load.ok()) {
         std::string text = load.error_text();
         if (!text.empty() && text.back() == '\n') text.pop_back();
-        // The first line names the file; every error is on its own line.
-        throw Exit(kExitBadInput, "invalid scenario:\n" + text);
+        // The first line names the file (errors from a --set argument name only the --set);
+        // every error is on its own line.
+        throw Exit(kExitBadInput, "invalid scenario " + path + ":\n" + text);
     }
     return *load.scenario;
 }
@@ -120,7 +121,14 @@ int run_command(const RunArgs& args) {
         std::cout << "determinism: two runs gave identical traces ("
                   << outcome->report["trace_events"].get<std::uint64_t>() << " events)\n";
     }
-    return outcome->expectations_passed ? 0 : kExitExpectation;
+    if (outcome->expectations_passed) return 0;
+    // Named on stderr too, so that a --quiet run says why it exits 1.
+    for (const auto& e : outcome->report["expectations"]) {
+        if (e["passed"].get<bool>()) continue;
+        std::cerr << "chainsim: expectation failed: " << e["name"].get<std::string>() << " ("
+                  << e["detail"].get<std::string>() << ")\n";
+    }
+    return kExitExpectation;
 }
 
 }  // namespace
