@@ -105,6 +105,19 @@ Status World::build() {
                             std::to_string(topology->component_count()) +
                             " components): some nodes can never hear of others' blocks");
     }
+    // A cut or restore must name a link of this graph (for random kinds that depends on
+    // the seed), or the event would silently do nothing.
+    for (std::size_t i = 0; i < scenario_.events.size(); ++i) {
+        const EventSpec& e = scenario_.events[i];
+        if ((e.kind == EventKind::kCut || e.kind == EventKind::kRestore) &&
+            !topology->has_link(e.a, e.b)) {
+            return Error{"events." + std::to_string(i) + "." + std::string(event_name(e.kind)) +
+                         ": nodes " + std::to_string(e.a) + " and " + std::to_string(e.b) +
+                         " are not linked in this network (" +
+                         std::string(topology_name(scenario_.network.topology.kind)) + ", seed " +
+                         std::to_string(options_.seed) + ")"};
+        }
+    }
     Status s =
         assign_latencies(*topology, to_latency_model(scenario_.network.latency), latency_rng_);
     if (!s.ok()) return Error{"network.latency: " + s.error()};

@@ -205,6 +205,24 @@ TEST(CliErrors, ScenarioTheWorldCannotBuild) {
     }
 }
 
+// A cut naming two nodes the graph does not link would do nothing; it is bad input.
+TEST(CliErrors, CutOfAMissingLink) {
+    ScratchDir dir;
+    const std::string file = dir.write("cut.yaml",
+                                       "name: t\n"
+                                       "duration: 1h\n"
+                                       "network:\n"
+                                       "  nodes: 6\n"
+                                       "  topology: ring\n"
+                                       "events:\n"
+                                       "  - {at: 10m, cut: [\"0\", \"3\"]}\n");
+    for (const char* command : {"validate", "run"}) {
+        const BinaryRun r = run_chainsim(command_args(command, file, dir), dir);
+        EXPECT_EQ(r.exit_code, kExitBadInput) << command;
+        EXPECT_TRUE(contains(r.err, "events.0.cut: nodes 0 and 3 are not linked")) << r.err;
+    }
+}
+
 // One expectation fails, one passes: exit 1, the failing one is named (also with --quiet),
 // the passing one is not, and the report records both.
 TEST(CliErrors, ExpectationMissExitsOneAndSaysWhich) {
