@@ -2,19 +2,13 @@
 
 #include <charconv>
 
+#include "sim/units.h"
+
 namespace sim {
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 bool parse_u64(std::string_view s, std::uint64_t& out) {
-    s = trim(s);
+    s = trim_blanks(s);
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
     return ec == std::errc() && end == s.data() + s.size() && !s.empty();
 }
@@ -45,10 +39,10 @@ Expected<SeedRange> parse_seed_range(std::string_view text) {
 Expected<SweepParam> parse_sweep_set(std::string_view argument) {
     const std::size_t eq = argument.find('=');
     SweepParam param;
-    if (eq == std::string_view::npos || trim(argument.substr(0, eq)).empty()) {
+    if (eq == std::string_view::npos || trim_blanks(argument.substr(0, eq)).empty()) {
         return Error{"--set " + std::string(argument) + ": expected path=v1,v2,..."};
     }
-    param.path = std::string(trim(argument.substr(0, eq)));
+    param.path = std::string(trim_blanks(argument.substr(0, eq)));
     const std::string_view values = argument.substr(eq + 1);
     int depth = 0;
     char quote = 0;
@@ -63,7 +57,7 @@ Expected<SweepParam> parse_sweep_set(std::string_view argument) {
         if (c == '[' || c == '{') ++depth;
         if ((c == ']' || c == '}') && depth > 0) --depth;
         if (c == ',' && (depth == 0 || i == values.size())) {
-            const std::string_view value = trim(values.substr(start, i - start));
+            const std::string_view value = trim_blanks(values.substr(start, i - start));
             if (value.empty()) {
                 return Error{"--set " + std::string(argument) + ": value " +
                              std::to_string(param.values.size() + 1) +

@@ -7,6 +7,14 @@
 #include <span>
 
 namespace sim {
+
+std::string_view trim_blanks(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
+    return s;
+}
 namespace {
 
 struct Unit {
@@ -57,14 +65,6 @@ constexpr QuantityKind kSize{"a size", "500KB", "B, KB, MB, GB, KiB, MiB, GiB", 
 constexpr QuantityKind kBandwidth{"a bandwidth", "20Mbps", "bps, kbps, Mbps, Gbps", "bits/s"};
 constexpr QuantityKind kRate{"a rate", "3/s", "/s, /m, /h, /d", ""};
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
@@ -85,7 +85,7 @@ bool split_quantity(std::string_view text, std::string_view& number, std::string
     }
     if (!digits) return false;
     number = text.substr(0, i);
-    unit = trim(text.substr(i));
+    unit = trim_blanks(text.substr(i));
     return true;
 }
 
@@ -142,7 +142,7 @@ Exactness scale_exactly(std::string_view number, std::uint64_t scale, std::uint6
 // The shared shape of parse_duration, parse_size and parse_bandwidth.
 UnitResult<std::uint64_t> parse_exact(std::string_view text, const QuantityKind& kind,
                                       std::span<const Unit> units, std::uint64_t limit) {
-    std::string_view body = trim(text);
+    std::string_view body = trim_blanks(text);
     UnitResult<std::uint64_t> result;
     std::string_view number, unit;
     if (!body.empty() && body.front() == '-') {
@@ -208,7 +208,7 @@ UnitResult<std::uint64_t> parse_bandwidth(std::string_view text) {
 
 UnitResult<double> parse_rate(std::string_view text) {
     UnitResult<double> result;
-    std::string_view body = trim(text);
+    std::string_view body = trim_blanks(text);
     if (!body.empty() && body.front() == '-') {
         result.error = expected(kRate, text, "it cannot be negative");
         return result;
@@ -222,7 +222,7 @@ UnitResult<double> parse_rate(std::string_view text) {
         result.error = expected(kRate, text, "write it per unit of time: /s, /m, /h or /d");
         return result;
     }
-    std::string_view unit = trim(rest.substr(1));
+    std::string_view unit = trim_blanks(rest.substr(1));
     double count = 0;
     auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), count);
     if (ec != std::errc() || end != number.data() + number.size() || !std::isfinite(count)) {

@@ -55,4 +55,7 @@ std::string format_rate(double per_second);
 // ("eighty"), so `got 2.5` and `got "eighty"` read naturally.
 std::string quote_value(std::string_view text);
 
+// `s` without leading and trailing spaces and tabs.
+std::string_view trim_blanks(std::string_view s);
+
 }  // namespace sim
