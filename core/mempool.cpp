@@ -25,6 +25,16 @@ void Mempool::clear() {
     by_txid_.clear();
 }
 
+std::uint64_t Mempool::expected_nonce(const Address& sender, const LedgerState& state) const {
+    std::uint64_t expected = state.account(sender).next_nonce;
+    for (auto it = by_sender_nonce_.lower_bound(Key{sender, expected});
+         it != by_sender_nonce_.end() && it->first.first == sender && it->first.second == expected;
+         ++it) {
+        ++expected;
+    }
+    return expected;
+}
+
 ValidationResult Mempool::check_in_context(const Transaction& tx, const LedgerState& state) const {
     const Account& account = state.account(tx.sender_address());
     if (tx.nonce() < account.next_nonce) {
@@ -37,15 +47,7 @@ ValidationResult Mempool::check_in_context(const Transaction& tx, const LedgerSt
             Reject::kNonceConflict,
             "another pending transaction uses nonce " + std::to_string(tx.nonce()));
     }
-    // The nonce the pool expects next from this sender: the account's, moved past every
-    // pending transaction that continues the run without a gap.
-    std::uint64_t expected = account.next_nonce;
-    for (auto it = by_sender_nonce_.lower_bound(Key{tx.sender_address(), expected});
-         it != by_sender_nonce_.end() && it->first.first == tx.sender_address() &&
-         it->first.second == expected;
-         ++it) {
-        ++expected;
-    }
+    const std::uint64_t expected = expected_nonce(tx.sender_address(), state);
     if (tx.nonce() > expected && tx.nonce() - expected > options_.max_nonce_gap) {
         return ValidationResult::invalid(
             Reject::kBadNonce, "nonce " + std::to_string(tx.nonce()) + " is more than " +

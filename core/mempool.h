@@ -35,6 +35,9 @@ class Mempool {
     ValidationResult accept(const TransactionRef& tx, const LedgerState& state);
 
     bool contains(const Hash256& txid) const { return by_txid_.count(txid) != 0; }
+    // The nonce the pool expects next from `sender` on top of `state`: the account's next
+    // nonce, moved past the sender's unbroken run of pending transactions.
+    std::uint64_t expected_nonce(const Address& sender, const LedgerState& state) const;
     TransactionRef get(const Hash256& txid) const;
     std::size_t size() const { return by_txid_.size(); }
     bool empty() const { return by_txid_.empty(); }

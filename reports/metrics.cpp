@@ -48,13 +48,43 @@ std::vector<const BlockRecord*> main_chain(const Recorder& recorder) {
     return chain;
 }
 
-std::optional<double> propagation_ms(const BlockRecord& block, int node_count, double fraction) {
+std::optional<core::Nanos> propagation_delay(const BlockRecord& block, int node_count,
+                                             double fraction) {
     const auto needed = static_cast<std::size_t>(std::ceil(fraction * node_count - 1e-9));
     if (needed == 0 || block.delays.size() < needed) return std::nullopt;
     std::vector<core::Nanos> sorted = block.delays;
     std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(needed - 1),
                      sorted.end());
-    return static_cast<double>(sorted[needed - 1]) / core::kMillisecond;
+    return sorted[needed - 1];
+}
+
+std::optional<double> propagation_ms(const BlockRecord& block, int node_count, double fraction) {
+    auto delay = propagation_delay(block, node_count, fraction);
+    if (!delay) return std::nullopt;
+    return static_cast<double>(*delay) / core::kMillisecond;
+}
+
+std::vector<TxConfirmation> tx_confirmations(const Recorder& recorder,
+                                             const std::vector<const BlockRecord*>& main, int k) {
+    std::unordered_map<core::Hash256, std::size_t> position;  // txid -> index in main
+    for (std::size_t i = 0; i < main.size(); ++i) {
+        for (const auto& tx : main[i]->block->txs()) {
+            if (!tx->is_coinbase()) position.emplace(tx->txid(), i);
+        }
+    }
+    std::vector<TxConfirmation> out;
+    out.reserve(recorder.txs().size());
+    for (const TxRecord& t : recorder.txs()) {
+        TxConfirmation c;
+        auto it = position.find(t.tx->txid());
+        if (it != position.end() && t.rejected == core::Reject::kNone) {
+            c.included = main[it->second]->found;
+            const std::size_t deep = it->second + static_cast<std::size_t>(k) - 1;
+            if (deep < main.size()) c.confirmed = main[deep]->found;
+        }
+        out.push_back(c);
+    }
+    return out;
 }
 
 json build_report(const Recorder& rec, const RunInfo& info) {
@@ -121,17 +151,13 @@ json build_report(const Recorder& rec, const RunInfo& info) {
     }
 
     // Transactions.
-    std::unordered_map<core::Hash256, std::size_t> confirmed_height;  // txid -> main index
-    for (std::size_t i = 0; i < main.size(); ++i) {
-        for (const auto& tx : main[i]->block->txs()) {
-            if (!tx->is_coinbase()) confirmed_height.emplace(tx->txid(), i);
-        }
-    }
+    const int k = std::max(1, info.confirmations);
+    const std::vector<TxConfirmation> confirmations = tx_confirmations(rec, main, k);
     std::map<std::string, std::size_t> rejected;
     std::size_t confirmed = 0, invalid_confirmed = 0, misclassified = 0, intended_invalid = 0;
     std::vector<double> confirmation_s;
-    const auto k = static_cast<std::size_t>(std::max(1, info.confirmations));
-    for (const TxRecord& t : rec.txs()) {
+    for (std::size_t i = 0; i < rec.txs().size(); ++i) {
+        const TxRecord& t = rec.txs()[i];
         if (t.rejected != core::Reject::kNone) {
             ++rejected[std::string(core::reject_name(t.rejected))];
         }
@@ -139,12 +165,12 @@ json build_report(const Recorder& rec, const RunInfo& info) {
             ++intended_invalid;
             if (t.rejected != t.intended) ++misclassified;
         }
-        auto it = confirmed_height.find(t.tx->txid());
-        if (it == confirmed_height.end() || t.rejected != core::Reject::kNone) continue;
+        if (!confirmations[i].included) continue;
         if (t.intended != core::Reject::kNone) ++invalid_confirmed;
         ++confirmed;
-        const std::size_t deep = it->second + k - 1;
-        if (deep < main.size()) confirmation_s.push_back(seconds(main[deep]->found - t.submitted));
+        if (confirmations[i].confirmed) {
+            confirmation_s.push_back(seconds(*confirmations[i].confirmed - t.submitted));
+        }
     }
     json rejected_json = json::object();
     for (const auto& [reason, n] : rejected)

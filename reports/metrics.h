@@ -6,7 +6,8 @@
 //    is a race lost); forks.max_depth: the longest such branch, in blocks.
 //  - reorgs: every tip change on any node that disconnected at least one block.
 //  - propagation tX_ms of a block: the delay after which ceil(X% of all nodes) had accepted
-//    it; a block that never got there has no value. Summaries skip missing values.
+//    it, the miner included (at delay 0); a block that never got there has no value.
+//    Summaries skip missing values.
 //  - percentiles interpolate linearly between order statistics (numpy's default).
 //  - transactions.confirmation_s: submit -> found time of the block that gives the
 //    transaction `confirmations` blocks on the main chain (1 = its own block).
@@ -48,8 +49,23 @@ std::optional<double> percentile(std::vector<double> values, double p);
 // Hashes on the main chain, genesis excluded, from the lowest height up.
 std::vector<const BlockRecord*> main_chain(const Recorder& recorder);
 
-// Per-block propagation delay (ms) to ceil(fraction * nodes) nodes; nullopt if never.
+// Per-block propagation delay to ceil(fraction * nodes) nodes (the miner included, at
+// delay 0); nullopt if never. propagation_ms is the same in milliseconds.
+std::optional<core::Nanos> propagation_delay(const BlockRecord& block, int node_count,
+                                             double fraction);
 std::optional<double> propagation_ms(const BlockRecord& block, int node_count, double fraction);
+
+// Where one submitted transaction ended up on the main chain.
+struct TxConfirmation {
+    std::optional<core::Nanos> included;   // found time of the main-chain block holding it
+    std::optional<core::Nanos> confirmed;  // found time of the block giving it k confirmations
+};
+
+// One entry per recorder.txs() entry, in the same order. Rejected submissions (a replay of
+// a transaction already on the chain, say) are never counted as included. REQUIRES: k >= 1;
+// `main` is main_chain(recorder).
+std::vector<TxConfirmation> tx_confirmations(const Recorder& recorder,
+                                             const std::vector<const BlockRecord*>& main, int k);
 
 // The report.json object (without "expectations", which the runner adds).
 nlohmann::json build_report(const Recorder& recorder, const RunInfo& info);

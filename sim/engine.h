@@ -123,6 +123,8 @@ class Scheduler {
     void heap_push(const Key& key);
     void heap_pop();
     void sift_down(std::size_t hole, const Key& key);
+    static constexpr std::size_t kNoChild = 0;  // below kRoot: never a heap position
+    std::size_t smallest_child(std::size_t hole) const;
     void grow_heap();
     bool run_next(std::uint64_t limit);
     void compact_if_mostly_dead();

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
         app.set_help_all_flag("--help-all", "Show help for every command");
         cli::add_run_commands(app, exit_code);
         cli::add_sweep_commands(app, exit_code);
+        cli::add_report_commands(app);
         cli::add_live_commands(app, exit_code);
         cli::add_wallet_commands(app, exit_code);
         cli::add_inspect_commands(app);

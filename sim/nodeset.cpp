@@ -10,14 +10,6 @@
 namespace sim {
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 std::string expected(std::string_view text, std::string_view why = {}) {
     std::string message =
         R"(expected a node set such as "3", "0-49", "0-9,20,30-39" or "all", got )";
@@ -52,7 +44,7 @@ bool parse_index(std::string_view text, std::int64_t& out) {
 
 NodeSetResult parse_node_set(std::string_view text, int node_count) {
     NodeSetResult result;
-    std::string_view body = trim(text);
+    std::string_view body = trim_blanks(text);
     if (body == "all") {
         result.nodes.reserve(static_cast<std::size_t>(node_count));
         for (int i = 0; i < node_count; ++i)
@@ -69,7 +61,7 @@ NodeSetResult parse_node_set(std::string_view text, int node_count) {
     while (start <= body.size()) {
         std::size_t comma = body.find(',', start);
         if (comma == std::string_view::npos) comma = body.size();
-        std::string_view item = trim(body.substr(start, comma - start));
+        std::string_view item = trim_blanks(body.substr(start, comma - start));
         start = comma + 1;
 
         std::int64_t first = 0, last = 0;
@@ -78,8 +70,8 @@ NodeSetResult parse_node_set(std::string_view text, int node_count) {
             ok = parse_index(item, first);
             last = first;
         } else {
-            ok = parse_index(trim(item.substr(0, dash)), first) &&
-                 parse_index(trim(item.substr(dash + 1)), last);
+            ok = parse_index(trim_blanks(item.substr(0, dash)), first) &&
+                 parse_index(trim_blanks(item.substr(dash + 1)), last);
         }
         if (!ok) {
             std::string why;

@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <string_view>
 
+#include "sim/units.h"
+
 namespace sim::scenario_internal {
 namespace {
 
@@ -11,14 +13,6 @@ struct Override {
     std::vector<std::string> components;  // the dotted path, split
     YAML::Node value;                     // parsed, without marks
 };
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
 
 bool is_index(std::string_view s) {
     if (s.empty() || s.size() > 9) return false;
@@ -77,13 +71,13 @@ bool parse_override(const std::string& argument, Override& out, Diagnostics& dia
     if (equals == std::string::npos) {
         return report("expected path=value, e.g. --set consensus.pow_bits=8");
     }
-    std::string_view path = trim(std::string_view(argument).substr(0, equals));
+    std::string_view path = trim_blanks(std::string_view(argument).substr(0, equals));
     if (path.empty())
         return report("the path before '=' is empty; e.g. --set consensus.pow_bits=8");
     for (std::size_t start = 0; start <= path.size();) {
         std::size_t dot = path.find('.', start);
         if (dot == std::string_view::npos) dot = path.size();
-        std::string_view component = trim(path.substr(start, dot - start));
+        std::string_view component = trim_blanks(path.substr(start, dot - start));
         if (component.empty()) {
             return report("empty component in path \"" + std::string(path) +
                           "\"; write keys separated by single dots, e.g. network.latency.median");

@@ -1,5 +1,7 @@
 #include "sim/units.h"
 
+#include <vector>
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -7,6 +9,14 @@
 #include <span>
 
 namespace sim {
+
+std::string_view trim_blanks(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
+    return s;
+}
 namespace {
 
 struct Unit {
@@ -57,14 +67,6 @@ constexpr QuantityKind kSize{"a size", "500KB", "B, KB, MB, GB, KiB, MiB, GiB", 
 constexpr QuantityKind kBandwidth{"a bandwidth", "20Mbps", "bps, kbps, Mbps, Gbps", "bits/s"};
 constexpr QuantityKind kRate{"a rate", "3/s", "/s, /m, /h, /d", ""};
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
@@ -85,7 +87,7 @@ bool split_quantity(std::string_view text, std::string_view& number, std::string
     }
     if (!digits) return false;
     number = text.substr(0, i);
-    unit = trim(text.substr(i));
+    unit = trim_blanks(text.substr(i));
     return true;
 }
 
@@ -142,7 +144,7 @@ Exactness scale_exactly(std::string_view number, std::uint64_t scale, std::uint6
 // The shared shape of parse_duration, parse_size and parse_bandwidth.
 UnitResult<std::uint64_t> parse_exact(std::string_view text, const QuantityKind& kind,
                                       std::span<const Unit> units, std::uint64_t limit) {
-    std::string_view body = trim(text);
+    std::string_view body = trim_blanks(text);
     UnitResult<std::uint64_t> result;
     std::string_view number, unit;
     if (!body.empty() && body.front() == '-') {
@@ -191,10 +193,67 @@ std::string format_exact(std::uint64_t value, std::span<const Unit> largest_firs
 
 }  // namespace
 
+// The parts of a compound duration such as "1h30m" or "2h 30m 10s": each a number and
+// the letters after it. Fewer than two parts (or anything else in the text) means the text
+// is not compound, and parse_exact judges it whole.
+std::vector<std::string_view> compound_parts(std::string_view text) {
+    std::vector<std::string_view> parts;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const std::size_t start = i;
+        while (i < text.size() && (is_digit(text[i]) || text[i] == '.'))
+            ++i;
+        const std::size_t digits_end = i;
+        while (i < text.size() &&
+               ((text[i] >= 'a' && text[i] <= 'z') || (text[i] >= 'A' && text[i] <= 'Z'))) {
+            ++i;
+        }
+        if (digits_end == start || i == digits_end) return {};
+        parts.push_back(text.substr(start, i - start));
+        while (i < text.size() && (text[i] == ' ' || text[i] == '\t'))
+            ++i;
+    }
+    return parts;
+}
+
 UnitResult<core::Nanos> parse_duration(std::string_view text) {
-    auto exact = parse_exact(text, kDuration, kDurationUnits,
-                             static_cast<std::uint64_t>(std::numeric_limits<core::Nanos>::max()));
-    return {static_cast<core::Nanos>(exact.value), std::move(exact.error)};
+    const auto limit = static_cast<std::uint64_t>(std::numeric_limits<core::Nanos>::max());
+    const std::vector<std::string_view> parts = compound_parts(trim_blanks(text));
+    if (parts.size() < 2) {
+        auto exact = parse_exact(text, kDuration, kDurationUnits, limit);
+        return {static_cast<core::Nanos>(exact.value), std::move(exact.error)};
+    }
+    // Compound: each part alone, units strictly from largest to smallest ("1h30m", not
+    // "30m1h" or "1m1m").
+    UnitResult<core::Nanos> result;
+    std::uint64_t total = 0;
+    std::uint64_t previous_scale = std::numeric_limits<std::uint64_t>::max();
+    for (std::string_view part : parts) {
+        auto exact = parse_exact(part, kDuration, kDurationUnits, limit);
+        if (!exact.ok()) {
+            result.error =
+                expected(kDuration, text, "its part " + quote_value(part) + " is not one");
+            return result;
+        }
+        std::string_view number, unit;
+        split_quantity(part, number, unit);
+        std::uint64_t scale = 0;
+        for (const Unit& u : kDurationUnits) {
+            if (u.name == unit) scale = u.scale;
+        }
+        if (scale >= previous_scale) {
+            result.error = expected(kDuration, text, "units must go from largest to smallest");
+            return result;
+        }
+        previous_scale = scale;
+        if (exact.value > limit - total) {
+            result.error = expected(kDuration, text, "too large");
+            return result;
+        }
+        total += exact.value;
+    }
+    result.value = static_cast<core::Nanos>(total);
+    return result;
 }
 
 UnitResult<std::uint64_t> parse_size(std::string_view text) {
@@ -208,7 +267,7 @@ UnitResult<std::uint64_t> parse_bandwidth(std::string_view text) {
 
 UnitResult<double> parse_rate(std::string_view text) {
     UnitResult<double> result;
-    std::string_view body = trim(text);
+    std::string_view body = trim_blanks(text);
     if (!body.empty() && body.front() == '-') {
         result.error = expected(kRate, text, "it cannot be negative");
         return result;
@@ -222,7 +281,7 @@ UnitResult<double> parse_rate(std::string_view text) {
         result.error = expected(kRate, text, "write it per unit of time: /s, /m, /h or /d");
         return result;
     }
-    std::string_view unit = trim(rest.substr(1));
+    std::string_view unit = trim_blanks(rest.substr(1));
     double count = 0;
     auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), count);
     if (ec != std::errc() || end != number.data() + number.size() || !std::isfinite(count)) {

@@ -27,7 +27,8 @@ struct UnitResult {
 };
 
 // Units: ns, us (or µs), ms, s, m (minutes), h, d. Fractions must come to a whole number of
-// nanoseconds ("1.5s" is fine, "0.5ns" is not).
+// nanoseconds ("1.5s" is fine, "0.5ns" is not). Compound forms add up, largest unit first:
+// "1h30m", "2h 30m 10s".
 [[nodiscard]] UnitResult<core::Nanos> parse_duration(std::string_view text);
 
 // Bytes. Units: B, KB/kB (1000), MB, GB, KiB (1024), MiB, GiB. Must be whole bytes.
@@ -54,5 +55,8 @@ std::string format_rate(double per_second);
 // How a message shows a value the user wrote: numbers bare (2.5), anything else quoted
 // ("eighty"), so `got 2.5` and `got "eighty"` read naturally.
 std::string quote_value(std::string_view text);
+
+// `s` without leading and trailing spaces and tabs.
+std::string_view trim_blanks(std::string_view s);
 
 }  // namespace sim

@@ -4,18 +4,11 @@
 #include <cmath>
 
 #include "core/pow.h"
-#include "core/wallet.h"
 #include "sim/nodeset.h"
 #include "sim/world_mapping.h"
 
 namespace sim {
 namespace {
-
-// Every workload account starts with this balance: far more than any run spends, so valid
-// transfers never fail for want of funds.
-constexpr std::uint64_t kInitialBalance = 1'000'000'000'000;
-// Amount of an intentional overspend: more than the whole supply of a run.
-constexpr std::uint64_t kOverspendAmount = std::uint64_t{1} << 62;
 
 core::Nanos seconds_to_nanos(double s) {
     return static_cast<core::Nanos>(std::llround(s * static_cast<double>(core::kSecond)));
@@ -58,7 +51,6 @@ World::World(const Scenario& scenario, RunOptions options)
       recorder_(scenario.network.nodes),
       trace_(options_.record_trace),
       mining_rng_(Rng::stream(options_.seed, "mining")),
-      workload_rng_(Rng::stream(options_.seed, "workload")),
       latency_rng_(Rng::stream(options_.seed, "latency")) {}
 
 Expected<std::unique_ptr<World>> World::create(const Scenario& scenario, RunOptions options) {
@@ -85,13 +77,8 @@ Status World::build() {
     params_.block_reward = scenario_.consensus.block_reward;
     params_.max_block_txs = static_cast<std::uint32_t>(scenario_.consensus.max_block_txs);
     if (scenario_.workload) {
-        for (int i = 0; i < scenario_.workload->accounts; ++i) {
-            core::PrivateKey key = core::derive_account_key(options_.seed, i);
-            const core::PublicKey public_key = key.public_key();
-            const core::Address address = public_key.address();
-            accounts_.push_back(Account{key, public_key, address, 0});
-            params_.allocations.push_back(core::GenesisAllocation{address, kInitialBalance});
-        }
+        workload_ = std::make_unique<Workload>(*scenario_.workload, options_.seed);
+        params_.allocations = workload_->allocations();
     }
     genesis_ = core::make_genesis(params_);
 
@@ -104,6 +91,19 @@ Status World::build() {
         warnings_.push_back("the network graph is disconnected (" +
                             std::to_string(topology->component_count()) +
                             " components): some nodes can never hear of others' blocks");
+    }
+    // A cut or restore must name a link of this graph (for random kinds that depends on
+    // the seed), or the event would silently do nothing.
+    for (std::size_t i = 0; i < scenario_.events.size(); ++i) {
+        const EventSpec& e = scenario_.events[i];
+        if ((e.kind == EventKind::kCut || e.kind == EventKind::kRestore) &&
+            !topology->has_link(e.a, e.b)) {
+            return Error{"events." + std::to_string(i) + "." + std::string(event_name(e.kind)) +
+                         ": nodes " + std::to_string(e.a) + " and " + std::to_string(e.b) +
+                         " are not linked in this network (" +
+                         std::string(topology_name(scenario_.network.topology.kind)) + ", seed " +
+                         std::to_string(options_.seed) + ")"};
+        }
     }
     Status s =
         assign_latencies(*topology, to_latency_model(scenario_.network.latency), latency_rng_);
@@ -294,80 +294,25 @@ void World::on_find(NodeHost& host) {
 // --- Workload -------------------------------------------------------------------------------
 
 void World::schedule_tx() {
-    const double delay_s = workload_rng_.exponential(1.0 / scenario_.workload->tx_rate);
-    scheduler_.schedule_after(std::max<core::Nanos>(1, seconds_to_nanos(delay_s)),
-                              [this] { on_tx(); });
+    scheduler_.schedule_after(workload_->next_delay(), [this] { on_tx(); });
 }
 
 void World::on_tx() {
     schedule_tx();
     if (up_count_ == 0) return;
-    const WorkloadSpec& w = *scenario_.workload;
-    // A random up node receives it.
-    int target = static_cast<int>(workload_rng_.below(static_cast<std::uint64_t>(up_count_)));
-    NodeHost* node = nullptr;
-    for (auto& host : hosts_) {
-        if (host->up && target-- == 0) {
-            node = host.get();
+    // A random running node receives it.
+    auto target = workload_->pick_node(static_cast<std::size_t>(up_count_));
+    NodeHost* host = nullptr;
+    for (auto& h : hosts_) {
+        if (h->up && target-- == 0) {
+            host = h.get();
             break;
         }
     }
-    const std::size_t n = accounts_.size();
-    const std::size_t sender_index = workload_rng_.below(n);
-    const std::size_t other = workload_rng_.below(n - 1);
-    Account& sender = accounts_[sender_index];
-    const Account& recipient = accounts_[other >= sender_index ? other + 1 : other];
-    const auto amount = static_cast<std::uint64_t>(workload_rng_.uniform_int(
-        static_cast<std::int64_t>(w.amount_min), static_cast<std::int64_t>(w.amount_max)));
-    const auto fee = static_cast<std::uint64_t>(workload_rng_.uniform_int(
-        static_cast<std::int64_t>(w.fee_min), static_cast<std::int64_t>(w.fee_max)));
-
-    core::Reject intended = core::Reject::kNone;
-    core::TransactionRef tx;
-    if (workload_rng_.bernoulli(w.invalid_fraction)) {
-        const std::uint64_t kind = workload_rng_.below(3);
-        if (kind == 2) {
-            // A replay: a transaction this node already has confirmed, sent again.
-            const core::LedgerState& state = node->node->chain().state();
-            std::vector<core::TransactionRef> confirmed;
-            const std::size_t recent = std::min<std::size_t>(accepted_txs_.size(), 1000);
-            for (auto it = accepted_txs_.end() - static_cast<std::ptrdiff_t>(recent);
-                 it != accepted_txs_.end(); ++it) {
-                const core::TransactionRef& old = *it;
-                if (old->nonce() < state.account(old->sender_address()).next_nonce) {
-                    confirmed.push_back(old);
-                }
-            }
-            if (!confirmed.empty()) {
-                tx = confirmed[workload_rng_.below(confirmed.size())];
-                intended = core::Reject::kReplay;
-            }
-        }
-        if (!tx && kind == 1) {
-            tx = core::Transaction::sign_transfer(sender.key, sender.public_key, recipient.address,
-                                                  kOverspendAmount, fee, sender.next_nonce);
-            intended = core::Reject::kInsufficientFunds;
-        }
-        if (!tx) {
-            // A bad signature: a valid transfer with one bit of r flipped.
-            auto valid = core::Transaction::sign_transfer(
-                sender.key, sender.public_key, recipient.address, amount, fee, sender.next_nonce);
-            core::Signature broken = valid->signature();
-            broken.bytes[5] ^= 0x01;
-            tx = core::Transaction::transfer(*valid->sender(), recipient.address, amount, fee,
-                                             sender.next_nonce, broken);
-            intended = core::Reject::kBadSignature;
-        }
-    } else {
-        tx = core::Transaction::sign_transfer(sender.key, sender.public_key, recipient.address,
-                                              amount, fee, sender.next_nonce);
-    }
-    core::ValidationResult result = node->node->submit_transaction(tx);
-    if (result.ok() && intended == core::Reject::kNone) {
-        ++sender.next_nonce;
-        accepted_txs_.push_back(tx);
-    }
-    recorder_.tx_submitted(scheduler_.now(), node->id_, tx, intended, result.reason);
+    const Workload::Submission s = workload_->next(*host->node);
+    const core::ValidationResult result = host->node->submit_transaction(s.tx);
+    workload_->submitted(s, result);
+    recorder_.tx_submitted(scheduler_.now(), host->id_, s.tx, s.intended, result.reason);
 }
 
 // --- Faults ---------------------------------------------------------------------------------
@@ -424,8 +369,6 @@ void World::set_up(NodeHost& host, bool up) {
     if (host.up == up) return;
     ++host.incarnation;
     if (up) {
-        // The block store survives a crash; the mempool and in-flight work do not.
-        host.node->restart();
         host.up = true;
         host.busy_until = scheduler_.now();
         ++up_count_;
@@ -433,6 +376,9 @@ void World::set_up(NodeHost& host, bool up) {
         (void)network_->set_node_up(host.id_, true);  // links up: tips are exchanged
         schedule_find(host);
     } else {
+        // The block store survives a crash; the mempool and in-flight work are lost now (so a
+        // crashed node never shows a mempool), and nothing reaches the node until it restarts.
+        host.node->restart();
         host.up = false;
         (void)scheduler_.cancel(host.next_find);
         host.next_find = EventId{};

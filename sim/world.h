@@ -29,6 +29,7 @@
 #include "sim/scenario.h"
 #include "sim/status.h"
 #include "sim/trace.h"
+#include "sim/workload.h"
 
 namespace sim {
 
@@ -144,7 +145,6 @@ class World final : private core::NodeObserver {
     std::vector<std::string> warnings_;
 
     Rng mining_rng_;
-    Rng workload_rng_;
     Rng latency_rng_;
     double total_hashrate_ = 0;
 
@@ -154,17 +154,7 @@ class World final : private core::NodeObserver {
     bool awaiting_convergence_ = false;
     bool until_reached_ = false;  // a node reached scenario.until_height
     std::uint64_t blocks_rejected_ = 0;
-
-    // Workload accounts: keys, the next nonce each will use, and transactions of theirs
-    // that nodes accepted (candidates for replays).
-    struct Account {
-        core::PrivateKey key;
-        core::PublicKey public_key;
-        core::Address address;
-        std::uint64_t next_nonce = 0;
-    };
-    std::vector<Account> accounts_;
-    std::vector<core::TransactionRef> accepted_txs_;
+    std::unique_ptr<Workload> workload_;  // null without a workload
 };
 
 }  // namespace sim

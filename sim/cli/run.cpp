@@ -32,8 +32,9 @@ sim::Scenario load_or_fail(const std::string& path, const std::vector<std::strin
     if (!load.ok()) {
         std::string text = load.error_text();
         if (!text.empty() && text.back() == '\n') text.pop_back();
-        // The first line names the file; every error is on its own line.
-        throw Exit(kExitBadInput, "invalid scenario:\n" + text);
+        // The first line names the file (errors from a --set argument name only the --set);
+        // every error is on its own line.
+        throw Exit(kExitBadInput, "invalid scenario " + path + ":\n" + text);
     }
     return *load.scenario;
 }
@@ -98,12 +99,21 @@ int run_command(const RunArgs& args) {
 
     const std::string out =
         args.out.empty() ? "runs/" + scenario.name + "-" + std::to_string(config.seed) : args.out;
+    reports::SeriesOptions series;
+    series.workload = scenario.workload.has_value();
+    series.confirmations = scenario.report.confirmations;
     const std::string error = reports::write_run_directory(
-        out, outcome->report, outcome->world->recorder(), scenario.effective_yaml);
+        out, outcome->report, outcome->world->recorder(), scenario.effective_yaml, series);
     if (!error.empty()) throw Exit(kExitBadInput, error);
+    // Plots and HTML only read what was just written: they cannot change the report.
+    const reports::RenderResult render = reports::render_run_directory(out, !args.no_plots);
+    if (!render.error.empty()) throw Exit(kExitInternal, render.error);
+    const bool plots_failed = !args.no_plots && render.plots.status != reports::PlotStatus::kDone;
+    if (plots_failed) std::cerr << "chainsim: " << render.plots.message << "\n";
 
     if (!args.quiet) std::cout << sim::summarize(outcome->report);
-    std::cout << "report: " << out << "/report.json\n";
+    std::cout << "report: " << out << "/report.html (report.json, CSV series"
+              << (args.no_plots || plots_failed ? "" : ", plots") << ")\n";
     if (outcome->divergence) {
         if (!outcome->divergence->empty()) {
             throw Exit(kExitInternal, "determinism check failed: " + *outcome->divergence);
@@ -111,7 +121,14 @@ int run_command(const RunArgs& args) {
         std::cout << "determinism: two runs gave identical traces ("
                   << outcome->report["trace_events"].get<std::uint64_t>() << " events)\n";
     }
-    return outcome->expectations_passed ? 0 : kExitExpectation;
+    if (outcome->expectations_passed) return 0;
+    // Named on stderr too, so that a --quiet run says why it exits 1.
+    for (const auto& e : outcome->report["expectations"]) {
+        if (e["passed"].get<bool>()) continue;
+        std::cerr << "chainsim: expectation failed: " << e["name"].get<std::string>() << " ("
+                  << e["detail"].get<std::string>() << ")\n";
+    }
+    return kExitExpectation;
 }
 
 }  // namespace

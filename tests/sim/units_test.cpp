@@ -173,5 +173,21 @@ TEST(Units, QuoteValueLeavesNumbersBare) {
     EXPECT_EQ(quote_value(""), "\"\"");
 }
 
+TEST(Units, CompoundDurationsAddUpLargestUnitFirst) {
+    EXPECT_EQ(parse_duration("1h30m").value, 90 * core::kMinute);
+    EXPECT_EQ(parse_duration("2h 30m 10s").value,
+              2 * core::kHour + 30 * core::kMinute + 10 * core::kSecond);
+    EXPECT_EQ(parse_duration("1m1.5s").value, 61500 * core::kMillisecond);
+    EXPECT_EQ(parse_duration("1d1ns").value, 86400 * core::kSecond + 1);
+    const auto backwards = parse_duration("30m1h");
+    EXPECT_FALSE(backwards.ok());
+    EXPECT_NE(backwards.error.find("largest to smallest"), std::string::npos) << backwards.error;
+    EXPECT_FALSE(parse_duration("1m1m").ok());
+    const auto bad_part = parse_duration("1h30x");
+    EXPECT_FALSE(bad_part.ok());
+    EXPECT_NE(bad_part.error.find("\"30x\""), std::string::npos) << bad_part.error;
+    EXPECT_FALSE(parse_duration("1h-30m").ok());
+}
+
 }  // namespace
 }  // namespace sim

@@ -1,0 +1,317 @@
+// chainsim sweep SCENARIO --seeds A..B [--set path=v1,v2,...]... [--jobs N] --out DIR
+//            [--no-plots] [--quiet]
+//
+// Every (point, seed) is its own `chainsim run` child process (this binary, /proc/self/exe)
+// writing DIR/<point>/seed-<s>/: runs are isolated, a crash in one cannot take down the
+// others, and each run's digest depends only on its scenario and seed, so the results do not
+// depend on --jobs. sweep.json and sweep.csv are computed afterwards in (point, seed) order.
+//
+// Exit codes: 0 every run ok; 1 every run ok but some expectation failed; 2 bad input
+// (nothing is run); 3 some run failed (each is reported with its seed and the command
+// that reruns it; the others still finish and are summarised).
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <thread>
+
+#include "reports/plots.h"
+#include "reports/process.h"
+#include "reports/sweep_stats.h"
+#include "sim/cli/cli.h"
+#include "sim/scenario.h"
+#include "sim/sweep_plan.h"
+
+namespace cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct SweepArgs {
+    std::string scenario;
+    std::string seeds;
+    std::vector<std::string> sets;
+    unsigned jobs = 0;  // 0: one per core
+    std::string out;
+    bool no_plots = false;
+    bool quiet = false;
+};
+
+// One run of the sweep.
+struct Task {
+    std::size_t point = 0;
+    std::uint64_t seed = 0;
+    fs::path folder;
+    std::vector<std::string> argv;
+    std::optional<reports::ChildExit> exit;
+    std::string error;  // why it failed, empty if it did not
+    json report;
+};
+
+template <class T>
+T value_or_bad_input(sim::Expected<T> e) {
+    if (!e) bad_input(e.error());
+    return std::move(*e);
+}
+
+// "[12/40] runs done, 1 failed, 35s elapsed, ETA 1m 20s": redrawn on a terminal, else a
+// line every few seconds.
+class SweepProgress {
+  public:
+    SweepProgress(std::size_t total, bool quiet)
+        : total_(total), quiet_(quiet), tty_(::isatty(STDERR_FILENO) == 1), start_(Clock::now()) {}
+
+    void update(std::size_t done, std::size_t failed, bool force = false) {
+        if (quiet_) return;
+        const auto now = Clock::now();
+        const auto every = tty_ ? std::chrono::milliseconds(300) : std::chrono::seconds(5);
+        if (!force && now - last_ < every) return;
+        last_ = now;
+        const double elapsed = std::chrono::duration<double>(now - start_).count();
+        std::string line = "sweep: " + std::to_string(done) + "/" + std::to_string(total_) +
+                           " runs done, " + std::to_string(failed) + " failed, " +
+                           duration(elapsed) + " elapsed";
+        if (done > 0 && done < total_) {
+            line += ", ETA " + duration(elapsed / static_cast<double>(done) *
+                                        static_cast<double>(total_ - done));
+        }
+        if (tty_) {
+            std::cerr << "\r" << line << "    " << std::flush;
+            shown_ = true;
+        } else {
+            std::cerr << line << "\n";
+        }
+    }
+    // Before other output: ends the redrawn line.
+    void interrupt() {
+        if (shown_) std::cerr << "\n";
+        shown_ = false;
+    }
+
+  private:
+    using Clock = std::chrono::steady_clock;
+    static std::string duration(double s) {
+        char buf[32];
+        if (s < 60) {
+            std::snprintf(buf, sizeof buf, "%.0fs", s);
+        } else {
+            std::snprintf(buf, sizeof buf, "%dm %02ds", static_cast<int>(s) / 60,
+                          static_cast<int>(s) % 60);
+        }
+        return buf;
+    }
+    std::size_t total_;
+    bool quiet_;
+    bool tty_;
+    bool shown_ = false;
+    Clock::time_point start_;
+    Clock::time_point last_{};
+};
+
+void write_file(const fs::path& path, const std::string& text) {
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    file << text;
+    file.flush();
+    if (!file) throw Exit(kExitInternal, path.string() + ": cannot write");
+}
+
+// Reads a finished run's report; sets task.error when the run did not produce one.
+void collect(Task& task) {
+    const reports::ChildExit& exit = *task.exit;
+    const bool finished = exit.signal == 0 && (exit.code == 0 || exit.code == kExitExpectation);
+    if (!finished) {
+        task.error = exit.describe();
+        return;
+    }
+    std::ifstream in(task.folder / "report.json");
+    task.report = json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (!in || task.report.is_discarded() || !task.report.is_object()) {
+        task.error = "no readable report.json";
+    }
+}
+
+void run_all(std::vector<Task>& tasks, unsigned jobs, SweepProgress& progress) {
+    std::map<pid_t, std::size_t> running;
+    std::size_t next = 0, done = 0, failed = 0;
+    auto finish = [&](Task& task) {
+        ++done;
+        if (!task.error.empty()) {
+            ++failed;
+            progress.interrupt();
+            std::cerr << "chainsim: run failed (seed " << task.seed << ", "
+                      << task.folder.parent_path().filename().string() << "): " << task.error
+                      << "\n  rerun: " << reports::shell_command(task.argv)
+                      << "\n  log:   " << (task.folder / "run.log").string() << "\n";
+        }
+        progress.update(done, failed, !task.error.empty());
+    };
+    while (done < tasks.size()) {
+        while (running.size() < jobs && next < tasks.size()) {
+            Task& task = tasks[next++];
+            std::error_code ec;
+            fs::create_directories(task.folder, ec);
+            reports::Spawned child = reports::spawn(task.argv, (task.folder / "run.log").string());
+            if (!child.error.empty()) {
+                task.error = child.error;
+                finish(task);
+                continue;
+            }
+            running[child.pid] = static_cast<std::size_t>(&task - tasks.data());
+        }
+        if (running.empty()) continue;
+        reports::ChildExit exit;
+        const pid_t pid = reports::wait_any(exit);
+        if (pid < 0) throw Exit(kExitInternal, "sweep: lost track of its child processes");
+        auto it = running.find(pid);
+        if (it == running.end()) continue;  // not a run of ours
+        Task& task = tasks[it->second];
+        running.erase(it);
+        task.exit = exit;
+        collect(task);
+        finish(task);
+    }
+    progress.update(done, failed, true);
+    progress.interrupt();
+}
+
+int sweep_command(const SweepArgs& a) {
+    const sim::SeedRange seeds = value_or_bad_input(sim::parse_seed_range(a.seeds));
+    std::vector<sim::SweepParam> params;
+    for (const std::string& set : a.sets)
+        params.push_back(value_or_bad_input(sim::parse_sweep_set(set)));
+    const std::vector<sim::SweepPoint> points = value_or_bad_input(sim::plan_sweep(params));
+
+    // Every point must load before anything runs: a typo is one message, not N failures.
+    std::string name;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        sim::ScenarioLoad load = sim::load_scenario(a.scenario, points[i].overrides());
+        if (!load.ok()) {
+            std::string text = load.error_text();
+            if (!text.empty() && text.back() == '\n') text.pop_back();
+            bad_input("invalid scenario at sweep point " + points[i].folder_name(i, 1) + ":\n" +
+                      text);
+        }
+        if (i == 0) name = load.scenario->name;
+    }
+    const std::string exe = reports::self_executable();
+    if (exe.empty()) throw Exit(kExitInternal, "sweep: cannot find its own executable");
+    const fs::path out = fs::absolute(a.out);
+    const std::string scenario = fs::absolute(a.scenario).string();
+    std::error_code ec;
+    fs::create_directories(out, ec);
+    if (ec) bad_input(a.out + ": cannot create: " + ec.message());
+
+    const std::size_t width = std::to_string(points.size() - 1).size();
+    std::vector<Task> tasks;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        for (std::uint64_t s = seeds.first;; ++s) {
+            Task t;
+            t.point = i;
+            t.seed = s;
+            t.folder = out / points[i].folder_name(i, width) / ("seed-" + std::to_string(s));
+            t.argv = {exe, "run", scenario, "--seed", std::to_string(s)};
+            for (const std::string& o : points[i].overrides()) {
+                t.argv.push_back("--set");
+                t.argv.push_back(o);
+            }
+            for (const char* arg : {"--quiet", "--no-plots", "--out"})
+                t.argv.emplace_back(arg);
+            t.argv.push_back(t.folder.string());
+            tasks.push_back(std::move(t));
+            if (s == seeds.last) break;
+        }
+    }
+    const unsigned jobs = a.jobs > 0 ? a.jobs : std::max(1u, std::thread::hardware_concurrency());
+    if (!a.quiet) {
+        std::cerr << "sweep: " << points.size() << " point(s) x " << seeds.count()
+                  << " seed(s) = " << tasks.size() << " runs, " << jobs << " at a time\n";
+    }
+    const auto start = std::chrono::steady_clock::now();
+    SweepProgress progress(tasks.size(), a.quiet);
+    run_all(tasks, jobs, progress);
+
+    // Summaries, in (point, seed) order whatever order the runs finished in.
+    json sweep = {{"scenario", name},
+                  {"scenario_file", scenario},
+                  {"seeds", {{"first", seeds.first}, {"last", seeds.last}}},
+                  {"swept", json::array()},
+                  {"runs", tasks.size()},
+                  {"failed", json::array()},
+                  {"points", json::array()}};
+    for (const sim::SweepParam& p : params) {
+        if (p.values.size() > 1) sweep["swept"].push_back(p.path);
+    }
+    std::size_t failed = 0, expectation_failures = 0;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        json point_params = json::object();
+        for (const auto& [path, value] : points[i].params)
+            point_params[path] = value;
+        std::vector<json> reports;
+        std::size_t point_failed = 0;
+        for (const Task& t : tasks) {
+            if (t.point != i) continue;
+            if (!t.error.empty()) {
+                ++point_failed;
+                sweep["failed"].push_back({{"point", i},
+                                           {"params", point_params},
+                                           {"seed", t.seed},
+                                           {"error", t.error},
+                                           {"command", reports::shell_command(t.argv)},
+                                           {"log", (t.folder / "run.log").string()}});
+                continue;
+            }
+            if (t.exit->code == kExitExpectation) ++expectation_failures;
+            reports.push_back(t.report);
+        }
+        failed += point_failed;
+        sweep["points"].push_back(
+            {{"params", point_params},
+             {"folder", points[i].folder_name(i, width)},
+             {"runs", reports.size()},
+             {"failed", point_failed},
+             {"stats", reports.empty() ? json::object() : reports::point_stats(reports)}});
+    }
+    write_file(out / "sweep.json", sweep.dump(2) + "\n");
+    write_file(out / "sweep.csv", reports::sweep_csv(sweep));
+
+    if (!a.no_plots && !sweep["swept"].empty()) {
+        reports::PlotResult plots = reports::render_plots(out.string(), reports::PlotKind::kSweep);
+        if (plots.status != reports::PlotStatus::kDone) {
+            std::cerr << "chainsim: " << plots.message << "\n";
+        }
+    }
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf(
+        "sweep: %zu runs (%zu point(s) x %llu seed(s)) in %.1f s: %zu ok, %zu failed, "
+        "%zu with a failed expectation\n",
+        tasks.size(), points.size(), static_cast<unsigned long long>(seeds.count()), wall,
+        tasks.size() - failed, failed, expectation_failures);
+    std::printf("sweep: %s/sweep.json, sweep.csv\n", out.string().c_str());
+    if (failed > 0) return kExitInternal;
+    return expectation_failures > 0 ? kExitExpectation : 0;
+}
+
+}  // namespace
+
+void add_sweep_commands(CLI::App& app, int& exit_code) {
+    auto args = std::make_shared<SweepArgs>();
+    auto* sweep = app.add_subcommand("sweep", "Run a scenario over seeds and parameter values");
+    sweep->add_option("SCENARIO", args->scenario, "scenario YAML file")->required();
+    sweep->add_option("--seeds", args->seeds, "seed range A..B (inclusive)")->required();
+    sweep->add_option("--set", args->sets,
+                      "path=v1,v2,...: values to sweep (repeatable; the product is run)");
+    sweep->add_option("--jobs", args->jobs, "runs at a time (default: one per core)")
+        ->check(CLI::PositiveNumber);
+    sweep->add_option("--out", args->out, "output folder")->required();
+    sweep->add_flag("--no-plots", args->no_plots, "skip the sweep plots");
+    sweep->add_flag("--quiet", args->quiet, "no progress lines");
+    sweep->callback([args, &exit_code] { exit_code = sweep_command(*args); });
+}
+
+}  // namespace cli
