@@ -3,7 +3,6 @@
 #include <boost/asio/post.hpp>
 #include <cmath>
 #include <nlohmann/json.hpp>
-#include <set>
 
 #include "core/codec.h"
 #include "sim/live/api.h"
@@ -726,13 +725,7 @@ void LiveNode::get_balance(const std::string& text, Reply reply) {
     if (!address) return reply(api::error(400, "malformed", "an address is 40 hex digits"));
     const core::Account& account = node_->chain().state().account(*address);
     // The next nonce to use: past the confirmed ones and the sender's pending run.
-    std::set<std::uint64_t> pending;
-    for (const core::TransactionRef& tx : node_->mempool().sorted()) {
-        if (tx->sender_address() == *address) pending.insert(tx->nonce());
-    }
-    std::uint64_t nonce = account.next_nonce;
-    while (pending.count(nonce) != 0)
-        ++nonce;
+    const std::uint64_t nonce = node_->mempool().expected_nonce(*address, node_->chain().state());
     reply(api::json(200,
                     {{"address", address->hex()}, {"balance", account.balance}, {"nonce", nonce}}));
 }
