@@ -192,8 +192,8 @@ events:
   - {at: 45m, heal: all}
   - {at: 55m, crash: "3"}
   - {at: 65m, restart: "3"}
-  - {at: 70m, cut: ["0", "1"]}
-  - {at: 75m, restore: ["0", "1"]}
+  - {at: 70m, cut: ["0", "2"]}
+  - {at: 75m, restore: ["0", "2"]}
 expect:
   - {converged_within: 2m}
 report: {confirmations: 2}
