@@ -182,13 +182,15 @@ void add_live_commands(CLI::App& app, int& exit_code) {
     node->add_option("--port", node_args->port, "port to listen on (0: any free port)")->required();
     node->add_option("--host", node_args->host, "address to bind (default 127.0.0.1)");
     node->add_option("--data", node_args->data, "data dir (SQLite); default: memory only");
-    node->add_option("--peer", node_args->peers, "peer URL http://host:port (repeatable)");
+    node->add_option("--peer", node_args->peers, "peer URL http://host:port (repeatable)")
+        ->allow_extra_args(false);
     node->add_option("--pow-bits", node_args->pow_bits, "proof-of-work bits (default 16)");
     node->add_option("--miner", node_args->miner, "address that mining rewards pay");
     node->add_option("--mine-every", node_args->mine_every,
                      "mine continuously, this many seconds apart on average");
     node->add_option("--fund", node_args->funds,
-                     "ADDRESS=AMOUNT credited by genesis (repeatable; all nodes must agree)");
+                     "ADDRESS=AMOUNT credited by genesis (repeatable; all nodes must agree)")
+        ->allow_extra_args(false);
     node->add_flag("--quiet", node_args->quiet, "no event lines");
     node->callback([node_args, &exit_code] { exit_code = run_node(*node_args); });
 
@@ -201,7 +203,8 @@ void add_live_commands(CLI::App& app, int& exit_code) {
                      "how long to run, e.g. 30s (default: the scenario's duration)");
     live->add_option("--data", live_args->data, "data dirs go under here (default: a temp dir)");
     live->add_option("--seed", live_args->seed, "seed for the topology and workload");
-    live->add_option("--set", live_args->sets, "override a scenario value: path=value");
+    live->add_option("--set", live_args->sets, "override a scenario value: path=value")
+        ->allow_extra_args(false);  // one value per --set, so SCENARIO may follow
     live->add_flag("--quiet", live_args->quiet, "no event lines");
     live->callback([live_args, &exit_code] { exit_code = run_live(*live_args); });
 }

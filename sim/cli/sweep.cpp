@@ -304,8 +304,10 @@ void add_sweep_commands(CLI::App& app, int& exit_code) {
     auto* sweep = app.add_subcommand("sweep", "Run a scenario over seeds and parameter values");
     sweep->add_option("SCENARIO", args->scenario, "scenario YAML file")->required();
     sweep->add_option("--seeds", args->seeds, "seed range A..B (inclusive)")->required();
-    sweep->add_option("--set", args->sets,
-                      "path=v1,v2,...: values to sweep (repeatable; the product is run)");
+    sweep
+        ->add_option("--set", args->sets,
+                     "path=v1,v2,...: values to sweep (repeatable; the product is run)")
+        ->allow_extra_args(false);  // one value per --set, so SCENARIO may follow
     sweep->add_option("--jobs", args->jobs, "runs at a time (default: one per core)")
         ->check(CLI::PositiveNumber);
     sweep->add_option("--out", args->out, "output folder")->required();
