@@ -66,16 +66,21 @@ void BM_TransactionRequest(benchmark::State& state) {
 }
 BENCHMARK(BM_TransactionRequest);
 
-// GET /chain pieces: one block of `txs` transfers to JSON text (cached per block by the node).
-void BM_BlockToJson(benchmark::State& state) {
+// A block (unmined) of a coinbase and `count` signed transfers.
+core::BlockRef block_of_transfers(std::int64_t count) {
     const auto alice = account_key(0);
     std::vector<core::TransactionRef> txs{core::Transaction::coinbase(core::Address{}, 50, 1)};
-    for (std::int64_t n = 0; n < state.range(0); ++n)
+    for (std::int64_t n = 0; n < count; ++n)
         txs.push_back(core::Transaction::sign_transfer(alice, core::Address{}, 1, 1,
                                                        static_cast<std::uint64_t>(n)));
     core::BlockHeader h;
     h.merkle_root = core::compute_merkle_root(txs);
-    const core::BlockRef block = core::Block::make(h, txs);
+    return core::Block::make(h, std::move(txs));
+}
+
+// GET /chain pieces: one block of `txs` transfers to JSON text (cached per block by the node).
+void BM_BlockToJson(benchmark::State& state) {
+    const core::BlockRef block = block_of_transfers(state.range(0));
     for (auto _ : state)
         benchmark::DoNotOptimize(live::api::dump(core::block_to_json(*block)));
     state.SetItemsProcessed(state.iterations());
@@ -84,14 +89,8 @@ BENCHMARK(BM_BlockToJson)->Arg(0)->Arg(100)->Arg(2000);
 
 // POST /blocks pieces: JSON text of a block back to a Block (strict decoding).
 void BM_BlockFromJson(benchmark::State& state) {
-    const auto alice = account_key(0);
-    std::vector<core::TransactionRef> txs{core::Transaction::coinbase(core::Address{}, 50, 1)};
-    for (std::int64_t n = 0; n < state.range(0); ++n)
-        txs.push_back(core::Transaction::sign_transfer(alice, core::Address{}, 1, 1,
-                                                       static_cast<std::uint64_t>(n)));
-    core::BlockHeader h;
-    h.merkle_root = core::compute_merkle_root(txs);
-    const std::string text = live::api::dump(core::block_to_json(*core::Block::make(h, txs)));
+    const std::string text =
+        live::api::dump(core::block_to_json(*block_of_transfers(state.range(0))));
     for (auto _ : state) {
         core::BlockRef b;
         if (!core::block_from_json(nlohmann::json::parse(text), b).ok()) state.SkipWithError("x");

@@ -3,7 +3,7 @@
 // Contract:
 //   - Every draw is a pure function of the seed: the same (seed, stream name) gives the same
 //     sequence on every platform and standard library. That is why nothing here uses std::
-//     distributions (their algorithms differ between libraries) or std::random_device.
+//     distributions (their algorithms differ between libraries) or the OS random device.
 //     The continuous distributions call std::log/exp/pow/sqrt; these are the only place where
 //     a different libm could change a last bit.
 //   - Each subsystem draws from its own named stream (Rng::stream), so adding draws in one
