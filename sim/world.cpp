@@ -70,12 +70,7 @@ Status World::build() {
     }
 
     // Consensus, with the workload's accounts funded in the genesis block.
-    params_.pow_bits = static_cast<unsigned>(scenario_.consensus.pow_bits);
-    params_.target_spacing_s =
-        std::max<std::int64_t>(1, scenario_.consensus.block_interval / core::kSecond);
-    params_.retarget_window = static_cast<std::uint32_t>(scenario_.consensus.retarget_window);
-    params_.block_reward = scenario_.consensus.block_reward;
-    params_.max_block_txs = static_cast<std::uint32_t>(scenario_.consensus.max_block_txs);
+    params_ = to_consensus_params(scenario_.consensus);
     if (scenario_.workload) {
         workload_ = std::make_unique<Workload>(*scenario_.workload, options_.seed);
         params_.allocations = workload_->allocations();

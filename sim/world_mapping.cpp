@@ -1,5 +1,7 @@
 #include "sim/world_mapping.h"
 
+#include <algorithm>
+
 namespace sim {
 namespace {
 
@@ -20,6 +22,16 @@ DelayDistribution to_delay(const LatencyDistribution& d) {
 }
 
 }  // namespace
+
+core::ConsensusParams to_consensus_params(const ConsensusSpec& c) {
+    core::ConsensusParams p;
+    p.pow_bits = static_cast<unsigned>(c.pow_bits);
+    p.target_spacing_s = std::max<std::int64_t>(1, c.block_interval / core::kSecond);
+    p.retarget_window = static_cast<std::uint32_t>(c.retarget_window);
+    p.block_reward = c.block_reward;
+    p.max_block_txs = static_cast<std::uint32_t>(c.max_block_txs);
+    return p;
+}
 
 GraphSpec to_graph_spec(const TopologySpec& t) {
     GraphSpec g;

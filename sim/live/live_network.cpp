@@ -15,7 +15,6 @@ namespace asio = boost::asio;
 namespace {
 
 // Starting balance of each workload account (as in the simulator).
-constexpr std::uint64_t kInitialBalance = 1'000'000'000'000;
 // Blocks above this many transactions would not fit a 1 MiB POST /blocks body.
 constexpr int kMaxLiveBlockTxs = 2000;
 // Between the end of mining and the summary.
@@ -31,11 +30,7 @@ std::string fixed(double v, int digits) {
 
 LiveNetwork::LiveNetwork(asio::io_context& io, const sim::Scenario& scenario,
                          LiveRunOptions options)
-    : io_(io),
-      scenario_(scenario),
-      options_(std::move(options)),
-      workload_rng_(
-          sim::Rng::stream(options_.seed != 0 ? options_.seed : scenario.seed, "workload")) {}
+    : io_(io), scenario_(scenario), options_(std::move(options)) {}
 
 LiveNetwork::~LiveNetwork() {
     alive_.reset();
@@ -89,12 +84,7 @@ sim::Status LiveNetwork::build() {
     }
 
     // Consensus as the simulator sets it, at a fixed genesis time.
-    core::ConsensusParams p;
-    p.pow_bits = static_cast<unsigned>(scenario_.consensus.pow_bits);
-    p.target_spacing_s =
-        std::max<std::int64_t>(1, scenario_.consensus.block_interval / core::kSecond);
-    p.retarget_window = static_cast<std::uint32_t>(scenario_.consensus.retarget_window);
-    p.block_reward = scenario_.consensus.block_reward;
+    core::ConsensusParams p = sim::to_consensus_params(scenario_.consensus);
     p.max_block_txs =
         static_cast<std::uint32_t>(std::min(scenario_.consensus.max_block_txs, kMaxLiveBlockTxs));
     if (scenario_.consensus.max_block_txs > kMaxLiveBlockTxs) {
@@ -104,12 +94,9 @@ sim::Status LiveNetwork::build() {
     }
     p.genesis_time = kLiveGenesisTime;
     if (scenario_.workload) {
-        for (int i = 0; i < scenario_.workload->accounts; ++i) {
-            core::PrivateKey key = core::derive_account_key(seed, static_cast<std::uint64_t>(i));
-            const core::Address address = key.public_key().address();
-            accounts_.push_back(Account{key, address, 0, false});
-            p.allocations.push_back(core::GenesisAllocation{address, kInitialBalance});
-        }
+        workload_ = std::make_unique<sim::Workload>(*scenario_.workload, seed);
+        in_flight_.assign(static_cast<std::size_t>(scenario_.workload->accounts), false);
+        p.allocations = workload_->allocations();
     }
     network_ = make_network(std::move(p));
 
@@ -226,7 +213,7 @@ void LiveNetwork::run(std::function<void()> done) {
     });
     timers_.push_back(std::move(end));
     convergence_timer_ = std::make_unique<asio::steady_timer>(io_);
-    if (scenario_.workload && scenario_.workload->tx_rate > 0 && !accounts_.empty()) {
+    if (workload_ && scenario_.workload->tx_rate > 0) {
         workload_timer_ = std::make_unique<asio::steady_timer>(io_);
         schedule_tx();
     }
@@ -279,8 +266,8 @@ void LiveNetwork::apply_event(std::size_t index) {
             }
             break;
         case sim::EventKind::kHeal:
+            // As in the simulator: the partition ends; cut links stay cut until restored.
             std::fill(group_.begin(), group_.end(), 0);
-            cut_.clear();
             set_reachability_changed(all);
             measure = true;
             break;
@@ -339,7 +326,8 @@ void LiveNetwork::apply_event(std::size_t index) {
 }
 
 void LiveNetwork::check_convergence() {
-    if (convergence_.empty() || convergence_.back().converged_at_s || !running_) return;
+    const auto open = [](const Convergence& c) { return !c.converged_at_s; };
+    if (std::none_of(convergence_.begin(), convergence_.end(), open) || !running_) return;
     std::optional<core::Hash256> tip;
     bool same = true;
     for (const auto& node : nodes_) {
@@ -349,9 +337,13 @@ void LiveNetwork::check_convergence() {
         tip = t;
     }
     if (same) {
-        convergence_.back().converged_at_s = elapsed_s();
-        say("[" + fixed(elapsed_s(), 1) + "s] converged after " + convergence_.back().event + " (" +
-            fixed(*convergence_.back().converged_at_s - convergence_.back().at_s, 2) + "s)");
+        // Every measurement still open closes here, as in reports::Recorder::converged.
+        for (Convergence& c : convergence_) {
+            if (!open(c)) continue;
+            c.converged_at_s = elapsed_s();
+            say("[" + fixed(elapsed_s(), 1) + "s] converged after " + c.event + " (" +
+                fixed(*c.converged_at_s - c.at_s, 2) + "s)");
+        }
         return;
     }
     convergence_timer_->expires_after(std::chrono::milliseconds(50));
@@ -362,9 +354,7 @@ void LiveNetwork::check_convergence() {
 }
 
 void LiveNetwork::schedule_tx() {
-    const double delay_s = workload_rng_.exponential(1.0 / scenario_.workload->tx_rate);
-    workload_timer_->expires_after(
-        std::chrono::nanoseconds(static_cast<std::int64_t>(delay_s * 1e9)));
+    workload_timer_->expires_after(std::chrono::nanoseconds(workload_->next_delay()));
     workload_timer_->async_wait(
         [this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
             if (ec || alive.expired() || !running_) return;
@@ -373,45 +363,34 @@ void LiveNetwork::schedule_tx() {
         });
 }
 
+// The simulator's workload (sim::Workload) with its submissions POSTed over HTTP.
 void LiveNetwork::send_tx() {
     std::vector<int> up;
     for (std::size_t i = 0; i < nodes_.size(); ++i) {
         if (nodes_[i]) up.push_back(static_cast<int>(i));
     }
-    if (up.empty() || accounts_.size() < 2) return;
-    const int target = up[workload_rng_.below(up.size())];
-    const std::size_t from = workload_rng_.below(accounts_.size());
-    if (accounts_[from].in_flight) return;  // one pending request per sender keeps nonces in order
-    const std::size_t other = workload_rng_.below(accounts_.size() - 1);
-    const std::size_t to = other >= from ? other + 1 : other;
-    const sim::WorkloadSpec& w = *scenario_.workload;
-    const auto amount = static_cast<std::uint64_t>(workload_rng_.uniform_int(
-        static_cast<std::int64_t>(w.amount_min), static_cast<std::int64_t>(w.amount_max)));
-    const auto fee = static_cast<std::uint64_t>(workload_rng_.uniform_int(
-        static_cast<std::int64_t>(w.fee_min), static_cast<std::int64_t>(w.fee_max)));
-    Account& sender = accounts_[from];
-    core::TransactionRef tx = core::Transaction::sign_transfer(sender.key, accounts_[to].address,
-                                                               amount, fee, sender.next_nonce);
-    const bool invalid = workload_rng_.bernoulli(w.invalid_fraction);
-    if (invalid) {
-        core::Signature broken = tx->signature();
-        broken.bytes[5] ^= 0x01;
-        tx = core::Transaction::transfer(*tx->sender(), tx->recipient(), amount, fee,
-                                         sender.next_nonce, broken);
-    }
+    if (up.empty()) return;
+    const int target = up[workload_->pick_node(up.size())];
+    sim::Workload::Submission s = workload_->next(nodes_[static_cast<std::size_t>(target)]->node());
+    // One pending request per sender keeps its nonces in order.
+    if (in_flight_[s.sender]) return;
+    in_flight_[s.sender] = true;
+    ++txs_sent_;
     ClientRequest req;
     req.method = http::verb::post;
     req.target = "/transactions/new";
-    req.body = api::dump(core::tx_to_json(*tx));
-    sender.in_flight = true;
-    ++txs_sent_;
+    req.body = api::dump(core::tx_to_json(*s.tx));
     http_fetch(io_, *parse_peer_url(urls_[static_cast<std::size_t>(target)]).url, std::move(req),
-               [this, alive = std::weak_ptr<int>(alive_), from, invalid](ClientResult r) {
+               [this, alive = std::weak_ptr<int>(alive_), s = std::move(s)](ClientResult r) {
                    if (alive.expired()) return;
-                   Account& a = accounts_[from];
-                   a.in_flight = false;
+                   in_flight_[s.sender] = false;
                    ++tx_statuses_[r.ok ? r.status : 0];
-                   if (r.ok && r.status == 201 && !invalid) ++a.next_nonce;
+                   workload_->submitted(s,
+                                        r.ok && r.status == 201
+                                            ? core::ValidationResult::valid()
+                                            : core::ValidationResult::invalid(
+                                                  core::Reject::kMalformed,
+                                                  "HTTP " + std::to_string(r.ok ? r.status : 0)));
                });
 }
 

@@ -28,12 +28,12 @@
 #include <string>
 #include <vector>
 
-#include "core/wallet.h"
 #include "sim/live/live_node.h"
 #include "sim/live/network_params.h"
 #include "sim/rng.h"
 #include "sim/scenario.h"
 #include "sim/topology.h"
+#include "sim/workload.h"
 
 namespace live {
 
@@ -109,14 +109,8 @@ class LiveNetwork {
     std::vector<Convergence> convergence_;
     std::unique_ptr<boost::asio::steady_timer> convergence_timer_;
 
-    struct Account {
-        core::PrivateKey key;
-        core::Address address;
-        std::uint64_t next_nonce = 0;
-        bool in_flight = false;
-    };
-    std::vector<Account> accounts_;
-    sim::Rng workload_rng_;
+    std::unique_ptr<sim::Workload> workload_;  // null without a workload
+    std::vector<bool> in_flight_;              // per account: a POST awaits its answer
     std::unique_ptr<boost::asio::steady_timer> workload_timer_;
     std::uint64_t txs_sent_ = 0;
     std::map<unsigned, std::uint64_t> tx_statuses_;
