@@ -106,6 +106,13 @@ void row(std::ostringstream& o, const std::string& name, const std::string& valu
     o << "<tr><td>" << name << "</td><td class=num>" << value << "</td></tr>\n";
 }
 
+// An expectation passed only if its "passed" is true; anything else (missing, mistyped)
+// counts as a failure rather than an error.
+bool passed(const json& expectation) {
+    const json p = field(expectation, "/passed");
+    return p.is_boolean() && p.get<bool>();
+}
+
 void expectations(std::ostringstream& o, const json& report) {
     const json list = field(report, "/expectations");
     o << "<h2>Expectations</h2>\n";
@@ -115,7 +122,7 @@ void expectations(std::ostringstream& o, const json& report) {
     }
     std::size_t failed = 0;
     for (const auto& e : list)
-        failed += e.is_object() && e.value("passed", false) ? 0 : 1;
+        failed += passed(e) ? 0 : 1;
     if (failed == 0) {
         o << "<div class='banner pass'>All " << list.size() << " expectations passed.</div>\n";
     } else {
@@ -124,9 +131,8 @@ void expectations(std::ostringstream& o, const json& report) {
     }
     o << "<table><tr><th>expectation</th><th>result</th><th>detail</th></tr>\n";
     for (const auto& e : list) {
-        const bool passed = e.is_object() && e.value("passed", false);
         o << "<tr><td><code>" << show(field(e, "/name"))
-          << "</code></td><td class=" << (passed ? "pass>pass" : "fail>FAIL") << "</td><td>"
+          << "</code></td><td class=" << (passed(e) ? "pass>pass" : "fail>FAIL") << "</td><td>"
           << show(field(e, "/detail")) << "</td></tr>\n";
     }
     o << "</table>\n";

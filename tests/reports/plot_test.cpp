@@ -191,5 +191,20 @@ TEST(ReportCommand, BadFoldersAreOneLineErrors) {
     }
 }
 
+// A mistyped field in report.json renders as a failure or "n/a", never an internal error.
+TEST(ReportCommand, MistypedExpectationRendersAsAFailure) {
+    TempDir dir;
+    testing::write_file(dir / "s.yaml", testing::kPartitionHeal);
+    testing::chainsim(
+        {"run", (dir / "s.yaml").string(), "--quiet", "--no-plots", "--out", (dir / "o").string()});
+    nlohmann::json report = nlohmann::json::parse(testing::read_file(dir / "o" / "report.json"));
+    report["expectations"] = nlohmann::json::array({{{"name", "x"}, {"passed", "yes"}}});
+    testing::write_file(dir / "o" / "report.json", report.dump());
+    const auto r = testing::chainsim({"report", (dir / "o").string()});
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    const std::string html = testing::read_file(dir / "o" / "report.html");
+    EXPECT_NE(html.find("1 of 1 expectations FAILED"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace reports
