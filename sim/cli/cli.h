@@ -8,6 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <vector>
+
+#include "sim/scenario.h"
 
 namespace cli {
 
@@ -26,6 +29,11 @@ struct Exit : std::runtime_error {
 
 // Prints JSON (pretty, 2 spaces) and a newline on stdout.
 void print_json(const nlohmann::json& j);
+
+// Loads and validates a scenario with --set overrides; on errors, bad_input with every
+// error on its own line under "invalid scenario PATH<where>:".
+sim::Scenario load_scenario_or_fail(const std::string& path, const std::vector<std::string>& sets,
+                                    const std::string& where = "");
 
 // Reads a whole file; bad_input naming the file if it cannot.
 std::string read_file(const std::string& path);

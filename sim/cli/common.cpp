@@ -7,11 +7,25 @@
 #include <sstream>
 
 #include "sim/cli/cli.h"
+#include "sim/scenario.h"
 
 namespace cli {
 
 void print_json(const nlohmann::json& j) {
     std::cout << j.dump(2) << "\n";
+}
+
+sim::Scenario load_scenario_or_fail(const std::string& path, const std::vector<std::string>& sets,
+                                    const std::string& where) {
+    sim::ScenarioLoad load = sim::load_scenario(path, sets);
+    if (!load.ok()) {
+        std::string text = load.error_text();
+        if (!text.empty() && text.back() == '\n') text.pop_back();
+        // The first line names the file (errors from a --set argument name only the --set);
+        // every error is on its own line.
+        bad_input("invalid scenario " + path + where + ":\n" + text);
+    }
+    return std::move(*load.scenario);
 }
 
 std::string read_file(const std::string& path) {

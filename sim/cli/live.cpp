@@ -120,13 +120,7 @@ int run_node(const NodeArgs& args) {
 
 int run_live(const LiveArgs& args) {
     std::signal(SIGPIPE, SIG_IGN);
-    sim::ScenarioLoad load = sim::load_scenario(args.scenario, args.sets);
-    if (!load.ok()) {
-        std::string text = load.error_text();
-        if (!text.empty() && text.back() == '\n') text.pop_back();
-        throw Exit(kExitBadInput, "invalid scenario:\n" + text);
-    }
-    const sim::Scenario& scenario = *load.scenario;
+    const sim::Scenario scenario = load_scenario_or_fail(args.scenario, args.sets);
     if (args.base_port < 0 || args.base_port > 65535) bad_input("--base-port must be 0..65535");
 
     live::LiveRunOptions options;

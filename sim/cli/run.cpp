@@ -27,18 +27,6 @@ struct RunArgs {
     bool quiet = false;
 };
 
-sim::Scenario load_or_fail(const std::string& path, const std::vector<std::string>& sets) {
-    sim::ScenarioLoad load = sim::load_scenario(path, sets);
-    if (!load.ok()) {
-        std::string text = load.error_text();
-        if (!text.empty() && text.back() == '\n') text.pop_back();
-        // The first line names the file (errors from a --set argument name only the --set);
-        // every error is on its own line.
-        throw Exit(kExitBadInput, "invalid scenario " + path + ":\n" + text);
-    }
-    return *load.scenario;
-}
-
 // Progress on stderr when it is a terminal: sim time, events/s and ETA, one line redrawn.
 class Progress {
   public:
@@ -81,7 +69,7 @@ int run_command(const RunArgs& args) {
     // --seed goes in as an override so the scenario as run (effective_yaml) shows it.
     std::vector<std::string> sets = args.sets;
     if (args.seed) sets.push_back("seed=" + std::to_string(*args.seed));
-    sim::Scenario scenario = load_or_fail(args.scenario, sets);
+    sim::Scenario scenario = load_scenario_or_fail(args.scenario, sets);
     sim::RunConfig config;
     config.seed = scenario.seed;
     config.shared_validation = !args.no_shared_validation;
@@ -156,7 +144,7 @@ void add_run_commands(CLI::App& app, int& exit_code) {
     validate->add_option("--set", *sets, "override a scenario value: path=value (repeatable)")
         ->allow_extra_args(false);  // one value per --set, so SCENARIO may follow
     validate->callback([path, sets] {
-        sim::Scenario scenario = load_or_fail(*path, *sets);
+        sim::Scenario scenario = load_scenario_or_fail(*path, *sets);
         // Building the world checks what the file alone cannot (e.g. a graph that cannot
         // be drawn with these parameters).
         sim::RunOptions options;

@@ -189,14 +189,9 @@ int sweep_command(const SweepArgs& a) {
     // Every point must load before anything runs: a typo is one message, not N failures.
     std::string name;
     for (std::size_t i = 0; i < points.size(); ++i) {
-        sim::ScenarioLoad load = sim::load_scenario(a.scenario, points[i].overrides());
-        if (!load.ok()) {
-            std::string text = load.error_text();
-            if (!text.empty() && text.back() == '\n') text.pop_back();
-            bad_input("invalid scenario at sweep point " + points[i].folder_name(i, 1) + ":\n" +
-                      text);
-        }
-        if (i == 0) name = load.scenario->name;
+        const sim::Scenario scenario = load_scenario_or_fail(
+            a.scenario, points[i].overrides(), " at sweep point " + points[i].folder_name(i, 1));
+        if (i == 0) name = scenario.name;
     }
     const std::string exe = reports::self_executable();
     if (exe.empty()) throw Exit(kExitInternal, "sweep: cannot find its own executable");
