@@ -61,7 +61,6 @@ class PeerChannel : public std::enable_shared_from_this<PeerChannel> {
     // Drops the connection and every queued request; their callbacks are not called.
     void close();
     std::size_t queued() const { return queue_.size(); }
-    const PeerUrl& url() const { return url_; }
 
     struct Connection;
 

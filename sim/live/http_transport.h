@@ -68,7 +68,6 @@ class HttpTransport final : public core::Transport {
     std::optional<core::PeerId> find(const PeerUrl& url) const;
     std::size_t peer_count() const { return peers_.size(); }
     const PeerState& peer(core::PeerId id) const { return peers_[static_cast<std::size_t>(id)]; }
-    const std::string& self_url() const { return self_url_; }
 
     // core::Transport
     void send(core::PeerId to, core::MessagePtr message) override;

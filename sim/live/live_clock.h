@@ -23,7 +23,6 @@ class LiveClock final : public core::Clock {
     core::TimerId after(core::Nanos delay, std::function<void()> fn) override;
     void cancel(core::TimerId id) override;
     void cancel_all();
-    std::size_t pending() const { return timers_.size(); }
 
   private:
     boost::asio::io_context& io_;

@@ -61,7 +61,6 @@ class LiveNetwork {
 
     const std::vector<std::string>& urls() const { return urls_; }
     const std::vector<std::string>& warnings() const { return warnings_; }
-    const NetworkParams& network() const { return network_; }
     core::Nanos duration() const { return duration_; }
     // {"scenario", "seconds", "converged", "nodes": [...], "convergence": [...], ...}
     nlohmann::json summary() const;

@@ -60,7 +60,6 @@ class ChainResolver {
     ~ChainResolver();
 
     void resolve(std::vector<PeerUrl> peers, std::function<void(const ResolveResult&)> done);
-    bool running() const { return !waiting_.empty(); }
 
     struct PeerSync;
 
