@@ -71,11 +71,17 @@ PlotResult render_plots(const std::string& dir, PlotKind kind) {
                     "install python3 python3-matplotlib), then draw them with `chainsim report "
                     "DIR`"};
     }
-    const auto log = std::filesystem::temp_directory_path() /
-                     ("chainsim-plot-" + std::to_string(::getpid()) + ".log");
-    Spawned child =
-        spawn({python, script, kind == PlotKind::kRun ? "run" : "sweep", dir}, log.string());
-    if (!child.error.empty()) return {PlotStatus::kSkipped, child.error};
+    // A fresh file of our own for the script's output (mkstemp: no guessable name to race).
+    std::string log = (std::filesystem::temp_directory_path() / "chainsim-plot-XXXXXX").string();
+    const int fd = ::mkstemp(log.data());
+    if (fd < 0) return {PlotStatus::kFailed, "plots skipped: cannot create a temporary file"};
+    ::close(fd);
+    Spawned child = spawn({python, script, kind == PlotKind::kRun ? "run" : "sweep", dir}, log);
+    if (!child.error.empty()) {
+        std::error_code ec;
+        std::filesystem::remove(log, ec);
+        return {PlotStatus::kSkipped, child.error};
+    }
     const ChildExit exit = wait_for(child.pid);
     const std::string output = read_and_remove(log);
     if (exit.ok()) return {};
