@@ -137,7 +137,8 @@ void read_topology(const Field& field, int nodes, TopologySpec& out) {
             break;
         case K::kSmallWorld:
             field.check_keys({"kind", "k", "beta"}, owner);
-            if (auto k = topology_int(field["k"], "k: 4", 2, below_nodes)) {
+            // The ring lattice needs k + 1 < nodes (as sim::build_topology checks).
+            if (auto k = topology_int(field["k"], "k: 4", 2, below_nodes - 1)) {
                 out.k = *k;
                 if (*k % 2 != 0) field["k"].expected("an even k (k/2 neighbours on each side)");
             }

@@ -332,6 +332,17 @@ network:
     EXPECT_EQ(only_error(minimal_plus("  topology: {kind: small-world, k: 3, beta: 0.1}\n")),
               "test.yaml:5:36: network.topology.k: expected an even k (k/2 neighbours on each "
               "side), got 3");
+    // The ring lattice needs k + 1 < nodes; k = nodes - 1 must fail at load, not at run.
+    ScenarioLoad wide = parse(R"(
+name: t
+duration: 1h
+network:
+  nodes: 5
+  topology: {kind: small-world, k: 4, beta: 0.1}
+)");
+    ASSERT_EQ(wide.errors.size(), 1u) << wide.error_text();
+    EXPECT_EQ(wide.errors[0],
+              "test.yaml:5:36: network.topology.k: expected an integer from 2 to 3, got 4");
     EXPECT_EQ(only_error(minimal_plus("  topology: {kind: erdos-renyi, p: 0}\n")),
               "test.yaml:5:36: network.topology.p: expected a number above 0 and at most 1, got 0");
 }
