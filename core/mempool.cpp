@@ -15,19 +15,47 @@ TransactionRef Mempool::get(const Hash256& txid) const {
     return it == by_txid_.end() ? nullptr : it->second;
 }
 
+namespace {
+
+constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+
+std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
+    return b > kMax - a ? kMax : a + b;
+}
+
+}  // namespace
+
 void Mempool::insert(const TransactionRef& tx) {
     by_sender_nonce_.emplace(Key{tx->sender_address(), tx->nonce()}, tx);
     by_txid_.emplace(tx->txid(), tx);
+    SenderTotals& totals = senders_[tx->sender_address()];
+    ++totals.count;
+    totals.committed = saturating_add(totals.committed, tx->amount() + tx->fee());
 }
 
 void Mempool::clear() {
     by_sender_nonce_.clear();
     by_txid_.clear();
+    senders_.clear();
 }
 
 std::uint64_t Mempool::expected_nonce(const Address& sender, const LedgerState& state) const {
     std::uint64_t expected = state.account(sender).next_nonce;
-    for (auto it = by_sender_nonce_.lower_bound(Key{sender, expected});
+    auto totals = senders_.find(sender);
+    if (totals == senders_.end()) return expected;
+    // When the sender's first pending nonce is `expected` and its last is count - 1 above
+    // it, the run has no gap and ends at the last: no walk needed.
+    auto first = by_sender_nonce_.lower_bound(Key{sender, expected});
+    if (first == by_sender_nonce_.end() || first->first.first != sender ||
+        first->first.second != expected) {
+        return expected;
+    }
+    auto last = std::prev(by_sender_nonce_.upper_bound(Key{sender, kMax}));
+    const bool none_below = by_sender_nonce_.lower_bound(Key{sender, 0}) == first;
+    if (none_below && last->first.second - expected + 1 == totals->second.count) {
+        return last->first.second + 1;
+    }
+    for (auto it = first;
          it != by_sender_nonce_.end() && it->first.first == sender && it->first.second == expected;
          ++it) {
         ++expected;
@@ -55,12 +83,9 @@ ValidationResult Mempool::check_in_context(const Transaction& tx, const LedgerSt
                                    " ahead of the next expected nonce " + std::to_string(expected));
     }
     // The balance must cover this transaction and every pending one of the same sender.
-    constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
     std::uint64_t committed = tx.amount() + tx.fee();  // no overflow: checked by tx.check()
-    for (auto it = by_sender_nonce_.lower_bound(Key{tx.sender_address(), 0});
-         it != by_sender_nonce_.end() && it->first.first == tx.sender_address(); ++it) {
-        const std::uint64_t cost = it->second->amount() + it->second->fee();
-        committed = cost > kMax - committed ? kMax : committed + cost;
+    if (auto totals = senders_.find(tx.sender_address()); totals != senders_.end()) {
+        committed = saturating_add(committed, totals->second.committed);
     }
     if (committed > account.balance) {
         return ValidationResult::invalid(Reject::kInsufficientFunds,

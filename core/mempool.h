@@ -67,6 +67,13 @@ class Mempool {
     MempoolOptions options_;
     std::map<Key, TransactionRef> by_sender_nonce_;
     std::unordered_map<Hash256, TransactionRef> by_txid_;  // lookups only
+    // Per sender: how many transactions are pending and what they spend together
+    // (amount + fee, saturating), so admission need not walk the sender's list.
+    struct SenderTotals {
+        std::uint64_t count = 0;
+        std::uint64_t committed = 0;
+    };
+    std::unordered_map<Address, SenderTotals> senders_;  // lookups only
 };
 
 }  // namespace core
