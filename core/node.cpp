@@ -10,7 +10,6 @@ namespace core {
 Node::Node(int id, const ConsensusParams& params, BlockRef genesis, NodeConfig config, Clock& clock,
            Transport& transport, NodeObserver* observer)
     : id_(id),
-      params_(params),
       config_(std::move(config)),
       clock_(clock),
       transport_(transport),
@@ -200,10 +199,11 @@ AcceptResult Node::submit_block(const BlockRef& block) {
 BlockRef Node::block_template() const {
     const BlockIndex* tip = chain_.tip();
     const std::uint64_t height = tip->height + 1;
-    std::vector<TransactionRef> selected = mempool_.select(chain_.state(), params_.max_block_txs);
+    std::vector<TransactionRef> selected =
+        mempool_.select(chain_.state(), chain_.params().max_block_txs);
 
     constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
-    std::uint64_t value = params_.block_reward;
+    std::uint64_t value = chain_.params().block_reward;
     std::vector<TransactionRef> txs;
     txs.reserve(selected.size() + 1);
     txs.push_back(nullptr);  // the coinbase, once the fees are known

@@ -145,7 +145,6 @@ class Node {
     void relay(const MessagePtr& message, PeerId except);
 
     int id_;
-    ConsensusParams params_;
     NodeConfig config_;
     Clock& clock_;
     Transport& transport_;

@@ -3,18 +3,12 @@
 #include <cstdio>
 
 #include "sim/nodeset.h"
+#include "sim/scenario_reader.h"
 #include "sim/units.h"
 
 namespace sim {
-namespace {
 
-std::string number_text(double value) {
-    char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "%.12g", value);
-    return buffer;
-}
-
-}  // namespace
+using scenario_internal::number_text;
 
 std::string_view topology_name(TopologyKind kind) {
     switch (kind) {

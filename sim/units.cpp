@@ -191,8 +191,6 @@ std::string format_exact(std::uint64_t value, std::span<const Unit> largest_firs
     return std::to_string(value) + std::string(base);
 }
 
-}  // namespace
-
 // The parts of a compound duration such as "1h30m" or "2h 30m 10s": each a number and
 // the letters after it. Fewer than two parts (or anything else in the text) means the text
 // is not compound, and parse_exact judges it whole.
@@ -215,6 +213,8 @@ std::vector<std::string_view> compound_parts(std::string_view text) {
     }
     return parts;
 }
+
+}  // namespace
 
 UnitResult<core::Nanos> parse_duration(std::string_view text) {
     const auto limit = static_cast<std::uint64_t>(std::numeric_limits<core::Nanos>::max());
