@@ -11,11 +11,11 @@
 #include <memory>
 
 #include "core/time.h"
-#include "sim/engine.h"
-#include "sim/latency.h"
-#include "sim/network.h"
-#include "sim/rng.h"
-#include "sim/topology.h"
+#include "sim/engine/scheduler.h"
+#include "sim/net/latency.h"
+#include "sim/net/network.h"
+#include "sim/engine/rng.h"
+#include "sim/net/topology.h"
 
 namespace {
 
@@ -101,11 +101,14 @@ void BM_NetworkRelay(benchmark::State& state) {
     constexpr int kNodes = 1'000;
     sim::Rng topology_rng = sim::Rng::stream(1, "topology");
     sim::Rng latency_rng = sim::Rng::stream(1, "latency");
-    sim::GraphSpec spec;
-    spec.kind = sim::GraphSpec::Kind::RandomRegular;
+    sim::TopologySpec spec;
+    spec.kind = sim::TopologyKind::kRandomRegular;
     spec.degree = 8;
     sim::Topology topology = std::move(sim::build_topology(spec, kNodes, topology_rng)).value();
-    const sim::LatencyModel latency{sim::LognormalLatency{80 * kMillisecond, 0.5}};
+    sim::LatencySpec latency;
+    latency.distribution.dist = sim::LatencyDist::kLognormal;
+    latency.distribution.median = 80 * kMillisecond;
+    latency.distribution.sigma = 0.5;
     if (!sim::assign_latencies(topology, latency, latency_rng).ok()) state.SkipWithError("latency");
 
     sim::Scheduler scheduler;

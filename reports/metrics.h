@@ -1,4 +1,4 @@
-// Metrics: turns a Recorder's observations into the report of design.md §8.
+// Metrics: turns a Recorder's observations into the report of docs/report.md.
 //
 // Definitions (also in the README):
 //  - main chain: the ancestry of the run's final tip; stale = mined - main_chain.

@@ -1,4 +1,4 @@
-// The CSV series of a run, written beside report.json (design.md §8). Each file has a
+// The CSV series of a run, written beside report.json (docs/report.md). Each file has a
 // header row; times are exact decimal renderings of the simulator's nanoseconds; an empty
 // cell means "no value" (a block that never reached 90% of the nodes, say).
 //

@@ -1,4 +1,4 @@
-// Statistics of a sweep (design.md §8): for each parameter point, the mean, standard
+// Statistics of a sweep (docs/report.md): for each parameter point, the mean, standard
 // deviation and 95% confidence interval of every numeric figure of its runs' report.json.
 //
 // Definitions:

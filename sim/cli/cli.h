@@ -1,6 +1,6 @@
 // The chainsim command line: each file in sim/cli registers its subcommands on the app.
 // A subcommand reports failure by throwing cli::Exit; main prints its message as one line
-// on stderr and exits with its code (design.md §7: 1 expectation failed, 2 bad input,
+// on stderr and exits with its code (the CLI (README.md, "Command line"): 1 expectation failed, 2 bad input,
 // 3 internal error).
 #pragma once
 
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 
 namespace cli {
 

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "sim/cli/cli.h"
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 
 namespace cli {
 

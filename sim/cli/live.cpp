@@ -13,7 +13,7 @@
 #include "sim/cli/cli.h"
 #include "sim/live/live_network.h"
 #include "sim/live/live_node.h"
-#include "sim/units.h"
+#include "sim/scenario/units.h"
 
 namespace cli {
 namespace {

@@ -9,9 +9,9 @@
 
 #include "reports/output.h"
 #include "sim/cli/cli.h"
-#include "sim/runner.h"
-#include "sim/scenario.h"
-#include "sim/units.h"
+#include "sim/world/runner.h"
+#include "sim/scenario/scenario.h"
+#include "sim/scenario/units.h"
 
 namespace cli {
 namespace {

@@ -23,8 +23,8 @@
 #include "reports/process.h"
 #include "reports/sweep_stats.h"
 #include "sim/cli/cli.h"
-#include "sim/scenario.h"
-#include "sim/sweep_plan.h"
+#include "sim/scenario/scenario.h"
+#include "sim/scenario/sweep_plan.h"
 
 namespace cli {
 namespace {

@@ -1,7 +1,7 @@
 // The HTTP face of a live node: status codes for validation results, JSON bodies, and
 // request targets. Route handlers themselves live in live_node.cpp.
 //
-// Status codes (the live-mode contract, design.md §9):
+// Status codes (the live-mode contract, docs/live.md):
 //   400 malformed: not JSON, wrong types, negative or fractional amounts, bad hex
 //   403 bad signature (or a high-S one)
 //   409 duplicate transaction, stale (replayed) nonce, another pending tx with that nonce

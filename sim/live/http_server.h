@@ -24,7 +24,7 @@
 #include <memory>
 #include <string>
 
-#include "sim/status.h"
+#include "sim/engine/status.h"
 
 namespace live {
 

@@ -5,8 +5,7 @@
 
 #include "core/codec.h"
 #include "sim/live/api.h"
-#include "sim/nodeset.h"
-#include "sim/world_mapping.h"
+#include "sim/scenario/nodeset.h"
 
 namespace live {
 
@@ -84,7 +83,7 @@ sim::Status LiveNetwork::build() {
     }
 
     // Consensus as the simulator sets it, at a fixed genesis time.
-    core::ConsensusParams p = sim::to_consensus_params(scenario_.consensus);
+    core::ConsensusParams p = sim::consensus_params(scenario_.consensus);
     p.max_block_txs =
         static_cast<std::uint32_t>(std::min(scenario_.consensus.max_block_txs, kMaxLiveBlockTxs));
     if (scenario_.consensus.max_block_txs > kMaxLiveBlockTxs) {
@@ -118,7 +117,7 @@ sim::Status LiveNetwork::build() {
 
     sim::Rng topology_rng = sim::Rng::stream(seed, "topology");
     sim::Expected<sim::Topology> topology =
-        sim::build_topology(sim::to_graph_spec(net.topology), n, topology_rng);
+        sim::build_topology(net.topology, n, topology_rng);
     if (!topology) return sim::Error{"network.topology: " + topology.error()};
     topology_.emplace(std::move(*topology));
 

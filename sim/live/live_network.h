@@ -30,10 +30,10 @@
 
 #include "sim/live/live_node.h"
 #include "sim/live/network_params.h"
-#include "sim/rng.h"
-#include "sim/scenario.h"
-#include "sim/topology.h"
-#include "sim/workload.h"
+#include "sim/engine/rng.h"
+#include "sim/scenario/scenario.h"
+#include "sim/net/topology.h"
+#include "sim/world/workload.h"
 
 namespace live {
 

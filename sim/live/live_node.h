@@ -1,5 +1,5 @@
 // LiveNode: one core::Node on real ports — the node the simulator runs, bound to HTTP with
-// the PyChain-family API (design.md §9), persisted in SQLite, peering over HTTP, mining on
+// the PyChain-family API (docs/live.md), persisted in SQLite, peering over HTTP, mining on
 // demand (GET /mine) or continuously.
 //
 // What it is made of: a LiveClock (wall clock, Asio timers), an HttpTransport (peers), an
@@ -37,7 +37,7 @@
 #include "sim/live/resolver.h"
 #include "sim/live/store.h"
 #include "sim/live/url.h"
-#include "sim/status.h"
+#include "sim/engine/status.h"
 
 namespace live {
 

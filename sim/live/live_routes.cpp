@@ -1,4 +1,4 @@
-// The HTTP routes of a live node (design.md §9): each request is decoded strictly, handed
+// The HTTP routes of a live node (docs/live.md): each request is decoded strictly, handed
 // to core::Node, and answered with the status of api.h; state-changing requests are
 // answered once their writes are durable.
 #include <nlohmann/json.hpp>

@@ -23,7 +23,7 @@
 
 #include "core/block.h"
 #include "core/transaction.h"
-#include "sim/status.h"
+#include "sim/engine/status.h"
 
 struct sqlite3;
 struct sqlite3_stmt;

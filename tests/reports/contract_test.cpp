@@ -1,4 +1,4 @@
-// report.json against the contract of design.md §8 (every key present, types right, the
+// report.json against the contract of docs/report.md (every key present, types right, the
 // figures consistent with each other) and the CSV series against report.json, for every
 // shipped scenario and for test scenarios that exercise every part of the report.
 #include <gtest/gtest.h>
@@ -9,8 +9,8 @@
 
 #include <yaml-cpp/yaml.h>
 #include "reports_test_util.h"
-#include "sim/scenario.h"
-#include "sim/units.h"
+#include "sim/scenario/scenario.h"
+#include "sim/scenario/units.h"
 
 namespace reports {
 namespace {

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "reports/process.h"
-#include "sim/scenario.h"
-#include "sim/units.h"
+#include "sim/scenario/scenario.h"
+#include "sim/scenario/units.h"
 
 namespace reports::testing {
 

@@ -7,7 +7,7 @@
 
 #include "reports/sweep_stats.h"
 #include "reports_test_util.h"
-#include "sim/sweep_plan.h"
+#include "sim/scenario/sweep_plan.h"
 
 namespace reports {
 namespace {

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "scenario_test_util.h"
-#include "sim/runner.h"
+#include "sim/world/runner.h"
 #include "support/chainsim_binary.h"
 
 namespace sim {

@@ -1,4 +1,4 @@
-#include "sim/engine.h"
+#include "sim/engine/scheduler.h"
 
 #include <array>
 #include <memory>
@@ -7,8 +7,8 @@
 
 #include <gtest/gtest.h>
 
-#include "sim/callback.h"
-#include "sim/rng.h"
+#include "sim/engine/callback.h"
+#include "sim/engine/rng.h"
 
 namespace sim {
 namespace {

@@ -1,4 +1,4 @@
-#include "sim/network.h"
+#include "sim/net/network.h"
 
 #include <cmath>
 #include <memory>
@@ -12,15 +12,28 @@ namespace {
 
 using core::kMillisecond;
 using core::kSecond;
-using Kind = GraphSpec::Kind;
 using Change = std::tuple<int, int, bool>;
 
-Topology make_topology(Kind kind, int nodes, core::Nanos latency) {
-    GraphSpec spec;
+LatencySpec constant_latency(core::Nanos value) {
+    LatencySpec spec;
+    spec.distribution.value = value;
+    return spec;
+}
+
+LatencySpec uniform_latency(core::Nanos min, core::Nanos max) {
+    LatencySpec spec;
+    spec.distribution.dist = LatencyDist::kUniform;
+    spec.distribution.min = min;
+    spec.distribution.max = max;
+    return spec;
+}
+
+Topology make_topology(TopologyKind kind, int nodes, core::Nanos latency) {
+    TopologySpec spec;
     spec.kind = kind;
     Rng rng(1);
     Topology t = std::move(build_topology(spec, nodes, rng)).value();
-    EXPECT_TRUE(assign_latencies(t, LatencyModel{ConstantLatency{latency}}, rng).ok());
+    EXPECT_TRUE(assign_latencies(t, constant_latency(latency), rng).ok());
     return t;
 }
 
@@ -49,7 +62,7 @@ struct Harness {
 
 TEST(Network, FifoAndBandwidthTimingIsExact) {
     // 8 Mbit/s moves one byte per microsecond: a 1000-byte message takes 1 ms on the wire.
-    Harness h(make_topology(Kind::Line, 2, 10 * kMillisecond), LinkParams{8'000'000, 0.0});
+    Harness h(make_topology(TopologyKind::kLine, 2, 10 * kMillisecond), LinkParams{8'000'000, 0.0});
     h.send(0, 1, 1000, 1);
     h.send(0, 1, 1000, 2);  // queued behind the first
     h.send(0, 1, 1000, 3);
@@ -72,7 +85,7 @@ TEST(Network, FifoAndBandwidthTimingIsExact) {
 
 TEST(Network, TransferTimeRoundsUpToWholeNanoseconds) {
     // 1 byte at 3 bit/s: 8/3 s = 2666666666.67 ns, rounded up.
-    Harness h(make_topology(Kind::Line, 2, 0), LinkParams{3, 0.0});
+    Harness h(make_topology(TopologyKind::kLine, 2, 0), LinkParams{3, 0.0});
     h.send(0, 1, 1, 1);
     h.scheduler.run();
     ASSERT_EQ(h.deliveries.size(), 1u);
@@ -80,7 +93,7 @@ TEST(Network, TransferTimeRoundsUpToWholeNanoseconds) {
 }
 
 TEST(Network, PerLinkBandwidthIsUsedWhenParamsLeaveItUnset) {
-    Topology t = make_topology(Kind::Line, 3, 0);
+    Topology t = make_topology(TopologyKind::kLine, 3, 0);
     t.link(t.link_id(1, 2)).bandwidth_bps = 8'000;  // 1 byte per ms
     Harness h(std::move(t));
     h.send(0, 1, 1000, 1);
@@ -92,7 +105,7 @@ TEST(Network, PerLinkBandwidthIsUsedWhenParamsLeaveItUnset) {
 TEST(Network, LineRelayTakesHopsTimesLatency) {
     const core::Nanos latency = 37 * kMillisecond;
     const int n = 8;
-    Harness h(make_topology(Kind::Line, n, latency));
+    Harness h(make_topology(TopologyKind::kLine, n, latency));
     std::vector<core::Nanos> reached(n, -1);
     reached[0] = 0;
     std::function<void(int)> relay = [&](int node) {
@@ -110,7 +123,7 @@ TEST(Network, LineRelayTakesHopsTimesLatency) {
 }
 
 TEST(Network, NoLinkMeansDropped) {
-    Harness h(make_topology(Kind::Line, 3, kMillisecond));
+    Harness h(make_topology(TopologyKind::kLine, 3, kMillisecond));
     auto token = std::make_shared<int>(0);
     h.network->send(0, 2, 10, [token] {});
     EXPECT_EQ(token.use_count(), 1);  // the callback was dropped, not kept
@@ -121,7 +134,7 @@ TEST(Network, NoLinkMeansDropped) {
 }
 
 TEST(Network, PartitionDropsInFlightAndHealNotifiesUp) {
-    Harness h(make_topology(Kind::Line, 4, 100 * kMillisecond));
+    Harness h(make_topology(TopologyKind::kLine, 4, 100 * kMillisecond));
     h.send(0, 1, 10, 1);  // within one side of the coming partition
     h.send(2, 3, 10, 2);  // inside one side: unaffected
     h.send(1, 2, 10, 5);  // in flight across the coming partition: dropped
@@ -145,7 +158,7 @@ TEST(Network, PartitionDropsInFlightAndHealNotifiesUp) {
 }
 
 TEST(Network, InFlightMessageAcrossAPartitionIsDroppedEvenIfHealedBeforeDelivery) {
-    Harness h(make_topology(Kind::Line, 2, 100 * kMillisecond));
+    Harness h(make_topology(TopologyKind::kLine, 2, 100 * kMillisecond));
     h.send(0, 1, 10, 1);
     h.at(10 * kMillisecond,
          [&] { ASSERT_TRUE(h.network->partition({{0}}).ok()); });  // 1 is in the rest
@@ -157,7 +170,7 @@ TEST(Network, InFlightMessageAcrossAPartitionIsDroppedEvenIfHealedBeforeDelivery
 }
 
 TEST(Network, NotificationsComeInAscendingLinkOrder) {
-    Harness h(make_topology(Kind::Full, 5, kMillisecond));
+    Harness h(make_topology(TopologyKind::kFull, 5, kMillisecond));
     ASSERT_TRUE(h.network->partition({{4, 0}}).ok());  // {0, 4} against {1, 2, 3}
     const std::vector<Change> expected = {{0, 1, false}, {0, 2, false}, {0, 3, false},
                                           {1, 4, false}, {2, 4, false}, {3, 4, false}};
@@ -173,7 +186,7 @@ TEST(Network, NotificationsComeInAscendingLinkOrder) {
 }
 
 TEST(Network, CutAndRestoreOneLinkAndHealKeepsCuts) {
-    Harness h(make_topology(Kind::Ring, 4, kMillisecond));
+    Harness h(make_topology(TopologyKind::kRing, 4, kMillisecond));
     ASSERT_TRUE(h.network->cut(2, 1).ok());
     EXPECT_EQ(h.changes, (std::vector<Change>{{1, 2, false}}));
     h.send(1, 2, 10, 1);
@@ -197,7 +210,7 @@ TEST(Network, CutAndRestoreOneLinkAndHealKeepsCuts) {
 }
 
 TEST(Network, NodeDownDropsItsTrafficAndRestartBringsLinksBack) {
-    Harness h(make_topology(Kind::Line, 3, 100 * kMillisecond));
+    Harness h(make_topology(TopologyKind::kLine, 3, 100 * kMillisecond));
     h.send(0, 1, 10, 1);  // in flight when 1 crashes
     h.at(50 * kMillisecond, [&] { ASSERT_TRUE(h.network->set_node_up(1, false).ok()); });
     h.at(60 * kMillisecond, [&] {
@@ -225,7 +238,7 @@ TEST(Network, NodeDownDropsItsTrafficAndRestartBringsLinksBack) {
 }
 
 TEST(Network, FaultErrorsChangeNothing) {
-    Harness h(make_topology(Kind::Full, 4, kMillisecond));
+    Harness h(make_topology(TopologyKind::kFull, 4, kMillisecond));
     const Status out_of_range = h.network->partition({{0, 9}});
     ASSERT_FALSE(out_of_range.ok());
     EXPECT_NE(out_of_range.error().find("node 9"), std::string::npos) << out_of_range.error();
@@ -240,7 +253,7 @@ TEST(Network, FaultErrorsChangeNothing) {
 TEST(Network, LossRateIsStatisticallyRight) {
     const double loss = 0.2;
     const std::uint64_t seed = 77;
-    Harness h(make_topology(Kind::Line, 2, kMillisecond), LinkParams{0, loss}, seed);
+    Harness h(make_topology(TopologyKind::kLine, 2, kMillisecond), LinkParams{0, loss}, seed);
     constexpr int kMessages = 20000;
     for (int i = 0; i < kMessages; ++i)
         h.send(0, 1, 10, i);
@@ -251,7 +264,7 @@ TEST(Network, LossRateIsStatisticallyRight) {
     EXPECT_EQ(c.delivered + c.dropped_loss, static_cast<std::uint64_t>(kMessages));
 
     // The same seed loses the same messages.
-    Harness again(make_topology(Kind::Line, 2, kMillisecond), LinkParams{0, loss}, seed);
+    Harness again(make_topology(TopologyKind::kLine, 2, kMillisecond), LinkParams{0, loss}, seed);
     for (int i = 0; i < kMessages; ++i)
         again.send(0, 1, 10, i);
     again.scheduler.run();
@@ -259,13 +272,13 @@ TEST(Network, LossRateIsStatisticallyRight) {
 }
 
 TEST(Network, SetLatencyAffectsLaterMessagesOnly) {
-    Harness h(make_topology(Kind::Line, 2, 100 * kMillisecond));
+    Harness h(make_topology(TopologyKind::kLine, 2, 100 * kMillisecond));
     h.send(0, 1, 10, 1);
     h.at(10 * kMillisecond, [&] {
         Rng rng(1);
-        ASSERT_TRUE(h.network->set_latency(LatencyModel{ConstantLatency{kSecond}}, rng).ok());
+        ASSERT_TRUE(h.network->set_latency(constant_latency(kSecond), rng).ok());
         h.send(0, 1, 10, 2);
-        EXPECT_FALSE(h.network->set_latency(LatencyModel{UniformLatency{2, 1}}, rng).ok());
+        EXPECT_FALSE(h.network->set_latency(uniform_latency(2, 1), rng).ok());
     });
     h.scheduler.run();
     EXPECT_EQ(h.deliveries, (std::vector<std::pair<core::Nanos, int>>{

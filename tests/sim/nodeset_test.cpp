@@ -1,4 +1,4 @@
-#include "sim/nodeset.h"
+#include "sim/scenario/nodeset.h"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "scenario_test_util.h"
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 
 namespace sim {
 namespace {

@@ -1,6 +1,6 @@
 // Scenario loading: defaults, every field, every topology and latency kind.
 // Error classes are in scenario_errors_test.cpp, --set in scenario_override_test.cpp.
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "scenario_test_util.h"
-#include "sim/nodeset.h"
+#include "sim/scenario/nodeset.h"
 
 namespace sim {
 namespace {
@@ -49,7 +49,7 @@ TEST(Scenario, MinimalScenarioGetsEveryDefault) {
     EXPECT_EQ(s.consensus.retarget_window, 0);
 
     EXPECT_EQ(s.network.nodes, 10);
-    EXPECT_TRUE(s.network.topology.defaulted);
+    EXPECT_TRUE(s.network.topology_defaulted);
     EXPECT_EQ(s.network.topology.kind, TopologyKind::kRandomRegular);
     EXPECT_EQ(s.network.topology.degree, 8);
     EXPECT_EQ(s.network.latency.kind, LatencySpec::Kind::kDistribution);
@@ -81,7 +81,7 @@ name: t
 duration: 1h
 network: {nodes: 8}
 )");
-    EXPECT_TRUE(s.network.topology.defaulted);
+    EXPECT_TRUE(s.network.topology_defaulted);
     EXPECT_EQ(s.network.topology.kind, TopologyKind::kFull);
 }
 
@@ -156,7 +156,7 @@ TEST(Scenario, EveryFieldIsRead) {
 
     const NetworkSpec& n = s.network;
     EXPECT_EQ(n.nodes, 100);
-    EXPECT_FALSE(n.topology.defaulted);
+    EXPECT_FALSE(n.topology_defaulted);
     EXPECT_EQ(n.topology.kind, TopologyKind::kRandomRegular);
     EXPECT_EQ(n.topology.degree, 6);
     EXPECT_EQ(n.latency.distribution.dist, LatencyDist::kLognormal);
@@ -354,7 +354,7 @@ TEST(Scenario, EveryTopologyKind) {
         SCOPED_TRACE(c.yaml);
         Scenario s = load_ok(minimal_plus("  topology: " + std::string(c.yaml) + "\n"));
         const TopologySpec& t = s.network.topology;
-        EXPECT_FALSE(t.defaulted);
+        EXPECT_FALSE(s.network.topology_defaulted);
         EXPECT_EQ(t.kind, c.expected.kind);
         EXPECT_EQ(t.degree, c.expected.degree);
         EXPECT_EQ(t.p, c.expected.p);

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 
 namespace sim::testing {
 

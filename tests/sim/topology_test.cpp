@@ -1,4 +1,4 @@
-#include "sim/topology.h"
+#include "sim/net/topology.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,18 +10,17 @@
 namespace sim {
 namespace {
 
-using Kind = GraphSpec::Kind;
 using Links = std::vector<std::pair<int, int>>;
 
-Topology build(const GraphSpec& spec, int nodes, std::uint64_t seed = 1) {
+Topology build(const TopologySpec& spec, int nodes, std::uint64_t seed = 1) {
     Rng rng = Rng::stream(seed, "topology");
     Expected<Topology> topology = build_topology(spec, nodes, rng);
     EXPECT_TRUE(topology.has_value()) << (topology ? "" : topology.error());
     return std::move(topology).value();
 }
 
-GraphSpec spec_of(Kind kind) {
-    GraphSpec spec;
+TopologySpec spec_of(TopologyKind kind) {
+    TopologySpec spec;
     spec.kind = kind;
     return spec;
 }
@@ -58,7 +57,7 @@ void expect_well_formed(const Topology& t) {
 }
 
 TEST(Topology, Full) {
-    const Topology t = build(spec_of(Kind::Full), 10);
+    const Topology t = build(spec_of(TopologyKind::kFull), 10);
     expect_well_formed(t);
     EXPECT_EQ(t.edge_count(), 45);
     for (int d : degrees(t))
@@ -66,22 +65,22 @@ TEST(Topology, Full) {
 }
 
 TEST(Topology, RingLineStar) {
-    const Topology ring = build(spec_of(Kind::Ring), 10);
+    const Topology ring = build(spec_of(TopologyKind::kRing), 10);
     expect_well_formed(ring);
     EXPECT_EQ(ring.edge_count(), 10);
     for (int d : degrees(ring))
         EXPECT_EQ(d, 2);
     EXPECT_EQ(ring.neighbors(0), (std::vector<int>{1, 9}));
-    EXPECT_EQ(build(spec_of(Kind::Ring), 2).edge_count(), 1);
-    EXPECT_EQ(build(spec_of(Kind::Ring), 1).edge_count(), 0);
+    EXPECT_EQ(build(spec_of(TopologyKind::kRing), 2).edge_count(), 1);
+    EXPECT_EQ(build(spec_of(TopologyKind::kRing), 1).edge_count(), 0);
 
-    const Topology line = build(spec_of(Kind::Line), 10);
+    const Topology line = build(spec_of(TopologyKind::kLine), 10);
     expect_well_formed(line);
     EXPECT_EQ(line.edge_count(), 9);
     EXPECT_EQ(line.neighbors(0), std::vector<int>{1});
     EXPECT_EQ(line.neighbors(5), (std::vector<int>{4, 6}));
 
-    const Topology star = build(spec_of(Kind::Star), 10);
+    const Topology star = build(spec_of(TopologyKind::kStar), 10);
     expect_well_formed(star);
     EXPECT_EQ(star.edge_count(), 9);
     EXPECT_EQ(star.neighbors(0).size(), 9u);
@@ -90,7 +89,7 @@ TEST(Topology, RingLineStar) {
 }
 
 TEST(Topology, RandomRegular) {
-    GraphSpec spec = spec_of(Kind::RandomRegular);
+    TopologySpec spec = spec_of(TopologyKind::kRandomRegular);
     spec.degree = 8;
     const Topology t = build(spec, 100);
     expect_well_formed(t);
@@ -104,8 +103,8 @@ TEST(Topology, RandomRegular) {
 }
 
 TEST(Topology, RandomRegularDenseAndEdgeCases) {
-    GraphSpec spec = spec_of(Kind::RandomRegular);
-    for (auto [n, d] : {std::pair{12, 9}, {10, 9}, {10, 0}, {7, 4}, {20, 3}}) {
+    TopologySpec spec = spec_of(TopologyKind::kRandomRegular);
+    for (auto [n, d] : {std::pair{12, 9}, {10, 9}, {7, 4}, {20, 3}}) {
         spec.degree = d;
         const Topology t = build(spec, n);
         expect_well_formed(t);
@@ -115,7 +114,7 @@ TEST(Topology, RandomRegularDenseAndEdgeCases) {
 }
 
 TEST(Topology, RandomRegularRejectsImpossibleParameters) {
-    GraphSpec spec = spec_of(Kind::RandomRegular);
+    TopologySpec spec = spec_of(TopologyKind::kRandomRegular);
     Rng rng(1);
     spec.degree = 3;
     auto odd = build_topology(spec, 11, rng);
@@ -125,10 +124,12 @@ TEST(Topology, RandomRegularRejectsImpossibleParameters) {
     auto too_big = build_topology(spec, 11, rng);
     ASSERT_FALSE(too_big);
     EXPECT_NE(too_big.error().find("degree"), std::string::npos) << too_big.error();
+    spec.degree = 0;  // no links: refused, as the scenario reader refuses it
+    EXPECT_FALSE(build_topology(spec, 10, rng));
 }
 
 TEST(Topology, ErdosRenyiEdgeCountAndDeterminism) {
-    GraphSpec spec = spec_of(Kind::ErdosRenyi);
+    TopologySpec spec = spec_of(TopologyKind::kErdosRenyi);
     spec.p = 0.1;
     const int n = 200;
     const Topology t = build(spec, n);
@@ -141,16 +142,15 @@ TEST(Topology, ErdosRenyiEdgeCountAndDeterminism) {
 }
 
 TEST(Topology, ErdosRenyiDisconnectedIsDetected) {
-    GraphSpec spec = spec_of(Kind::ErdosRenyi);
+    TopologySpec spec = spec_of(TopologyKind::kErdosRenyi);
     spec.p = 0.002;  // far below the connectivity threshold ln(n)/n
     const Topology sparse = build(spec, 100);
     EXPECT_GT(sparse.component_count(), 1);
     EXPECT_FALSE(sparse.connected());
 
-    spec.p = 0.0;
-    const Topology empty = build(spec, 5);
-    EXPECT_EQ(empty.edge_count(), 0);
-    EXPECT_EQ(empty.component_count(), 5);
+    spec.p = 0.0;  // no links at all: refused, as the scenario reader refuses it
+    Rng zero_rng(1);
+    EXPECT_FALSE(build_topology(spec, 5, zero_rng));
 
     spec.p = 1.0;
     EXPECT_EQ(build(spec, 6).edge_count(), 15);
@@ -161,7 +161,7 @@ TEST(Topology, ErdosRenyiDisconnectedIsDetected) {
 }
 
 TEST(Topology, SmallWorld) {
-    GraphSpec spec = spec_of(Kind::SmallWorld);
+    TopologySpec spec = spec_of(TopologyKind::kSmallWorld);
     spec.k = 4;
     spec.beta = 0.0;
     const Topology lattice = build(spec, 100);
@@ -190,7 +190,7 @@ TEST(Topology, SmallWorld) {
 }
 
 TEST(Topology, ScaleFree) {
-    GraphSpec spec = spec_of(Kind::ScaleFree);
+    TopologySpec spec = spec_of(TopologyKind::kScaleFree);
     spec.m = 3;
     const int n = 500;
     const Topology t = build(spec, n);
@@ -210,7 +210,7 @@ TEST(Topology, ScaleFree) {
 }
 
 TEST(Topology, ExplicitNormalizesAndValidates) {
-    GraphSpec spec = spec_of(Kind::Explicit);
+    TopologySpec spec = spec_of(TopologyKind::kExplicit);
     spec.edges = {{2, 1}, {0, 1}, {1, 0}, {2, 2}, {1, 2}};
     const Topology t = build(spec, 4);
     expect_well_formed(t);
@@ -225,22 +225,22 @@ TEST(Topology, ExplicitNormalizesAndValidates) {
 }
 
 TEST(Topology, KindNamesRoundTrip) {
-    for (Kind kind : {Kind::Full, Kind::Ring, Kind::Line, Kind::Star, Kind::RandomRegular,
-                      Kind::ErdosRenyi, Kind::SmallWorld, Kind::ScaleFree, Kind::Explicit}) {
-        EXPECT_EQ(kind_from_name(kind_name(kind)), kind);
+    for (TopologyKind kind : {TopologyKind::kFull, TopologyKind::kRing, TopologyKind::kLine, TopologyKind::kStar, TopologyKind::kRandomRegular,
+                      TopologyKind::kErdosRenyi, TopologyKind::kSmallWorld, TopologyKind::kScaleFree, TopologyKind::kExplicit}) {
+        EXPECT_EQ(topology_kind_from_name(topology_name(kind)), kind);
     }
-    EXPECT_EQ(kind_from_name("random-regular"), Kind::RandomRegular);
-    EXPECT_FALSE(kind_from_name("RandomRegular").has_value());
-    EXPECT_FALSE(kind_from_name("").has_value());
+    EXPECT_EQ(topology_kind_from_name("random-regular"), TopologyKind::kRandomRegular);
+    EXPECT_FALSE(topology_kind_from_name("RandomRegular").has_value());
+    EXPECT_FALSE(topology_kind_from_name("").has_value());
 }
 
 TEST(Topology, RejectsNoNodes) {
     Rng rng(1);
-    EXPECT_FALSE(build_topology(spec_of(Kind::Full), 0, rng));
+    EXPECT_FALSE(build_topology(spec_of(TopologyKind::kFull), 0, rng));
 }
 
 TEST(Topology, HopAndLatencyDistances) {
-    Topology ring = build(spec_of(Kind::Ring), 10);
+    Topology ring = build(spec_of(TopologyKind::kRing), 10);
     EXPECT_EQ(ring.hop_distances(0), (std::vector<int>{0, 1, 2, 3, 4, 5, 4, 3, 2, 1}));
     for (int id = 0; id < ring.edge_count(); ++id)
         ring.link(id).latency = 10;
@@ -249,7 +249,7 @@ TEST(Topology, HopAndLatencyDistances) {
     const std::vector<core::Nanos> latency = ring.latency_distances(0);
     EXPECT_EQ(latency, (std::vector<core::Nanos>{0, 10, 20, 30, 40, 50, 60, 70, 80, 90}));
 
-    GraphSpec spec = spec_of(Kind::Explicit);
+    TopologySpec spec = spec_of(TopologyKind::kExplicit);
     spec.edges = {{0, 1}};
     const Topology split = build(spec, 3);
     EXPECT_EQ(split.hop_distances(0), (std::vector<int>{0, 1, -1}));
@@ -257,7 +257,7 @@ TEST(Topology, HopAndLatencyDistances) {
 }
 
 TEST(Topology, CopiesAndMovesKeepLinkProperties) {
-    Topology original = build(spec_of(Kind::Line), 4);
+    Topology original = build(spec_of(TopologyKind::kLine), 4);
     original.link(1).latency = 77;
     Topology copy = original;
     copy.link(1).latency = 5;

@@ -10,7 +10,7 @@
 
 #include "core/node.h"
 #include "scenario_test_util.h"
-#include "sim/world.h"
+#include "sim/world/world.h"
 
 namespace sim::testing {
 

@@ -1,0 +1,437 @@
+#include "sim/net/topology.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/connected_components.hpp>
+#include <boost/graph/dijkstra_shortest_paths.hpp>
+#include <boost/graph/erdos_renyi_generator.hpp>
+#include <boost/graph/small_world_generator.hpp>
+
+namespace sim {
+namespace {
+
+using Links = std::vector<std::pair<int, int>>;
+
+// Orders every pair as (low, high), drops self-loops and repeats, sorts ascending.
+Links normalized(Links links) {
+    for (auto& [a, b] : links) {
+        if (a > b) std::swap(a, b);
+    }
+    std::erase_if(links, [](const auto& link) { return link.first == link.second; });
+    std::sort(links.begin(), links.end());
+    links.erase(std::unique(links.begin(), links.end()), links.end());
+    return links;
+}
+
+Links full_links(int n) {
+    Links links;
+    for (int a = 0; a < n; ++a) {
+        for (int b = a + 1; b < n; ++b)
+            links.emplace_back(a, b);
+    }
+    return links;
+}
+
+Links ring_links(int n) {
+    Links links;
+    for (int a = 0; a + 1 < n; ++a)
+        links.emplace_back(a, a + 1);
+    if (n > 2) links.emplace_back(0, n - 1);
+    return links;
+}
+
+Links line_links(int n) {
+    Links links;
+    for (int a = 0; a + 1 < n; ++a)
+        links.emplace_back(a, a + 1);
+    return links;
+}
+
+Links star_links(int n) {
+    Links links;
+    for (int b = 1; b < n; ++b)
+        links.emplace_back(0, b);
+    return links;
+}
+
+bool adjacent(const std::vector<std::vector<int>>& adj, int a, int b) {
+    return std::find(adj[a].begin(), adj[a].end(), b) != adj[a].end();
+}
+
+// One attempt at the pairing (configuration) model with local rejection (Steger & Wormald):
+// draw two remaining link ends at random, keep the pair unless it is a self-loop or a repeat.
+// Returns false when the remaining ends admit no valid pair, so the caller starts over.
+bool try_random_regular(int n, int degree, Rng& rng, Links& out) {
+    std::vector<int> ends;
+    ends.reserve(static_cast<std::size_t>(n) * degree);
+    for (int v = 0; v < n; ++v)
+        ends.insert(ends.end(), degree, v);
+    std::vector<std::vector<int>> adj(n);
+    out.clear();
+    int failures = 0;
+    while (!ends.empty()) {
+        const std::size_t i = rng.below(ends.size());
+        const std::size_t j = rng.below(ends.size());
+        const int a = ends[i];
+        const int b = ends[j];
+        if (a == b || adjacent(adj, a, b)) {
+            // Rare unless we are stuck; after many misses check whether any pair is left.
+            if (++failures < 64) continue;
+            failures = 0;
+            bool any = false;
+            for (std::size_t x = 0; x < ends.size() && !any; ++x) {
+                for (std::size_t y = x + 1; y < ends.size() && !any; ++y) {
+                    any = ends[x] != ends[y] && !adjacent(adj, ends[x], ends[y]);
+                }
+            }
+            if (!any) return false;
+            continue;
+        }
+        failures = 0;
+        adj[a].push_back(b);
+        adj[b].push_back(a);
+        out.emplace_back(a, b);
+        // Remove ends i and j (the larger index first, so the smaller stays valid).
+        for (std::size_t index : {std::max(i, j), std::min(i, j)}) {
+            ends[index] = ends.back();
+            ends.pop_back();
+        }
+    }
+    return true;
+}
+
+Expected<Links> random_regular_links(int n, int degree, Rng& rng) {
+    // A dense regular graph is the complement of a sparse one, which pairs far more easily.
+    if (2 * degree > n - 1) {
+        Expected<Links> sparse = random_regular_links(n, n - 1 - degree, rng);
+        if (!sparse) return sparse;
+        const Links chosen = normalized(std::move(sparse).value());
+        Links complement;
+        for (const auto& link : full_links(n)) {
+            if (!std::binary_search(chosen.begin(), chosen.end(), link)) complement.push_back(link);
+        }
+        return complement;
+    }
+    constexpr int kAttempts = 1000;
+    Links links;
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+        if (try_random_regular(n, degree, rng, links)) return links;
+    }
+    return Error{"topology random-regular: no simple " + std::to_string(degree) +
+                 "-regular graph on " + std::to_string(n) + " nodes found after " +
+                 std::to_string(kAttempts) + " attempts"};
+}
+
+Links erdos_renyi_links(int n, double p, Rng& rng) {
+    if (p <= 0.0) return {};
+    if (p >= 1.0) return full_links(n);  // Boost's geometric skip needs p < 1
+    using Generator = boost::sorted_erdos_renyi_iterator<Rng, Graph>;
+    Links links;
+    for (Generator it(rng, n, p, /*loops=*/false), end; it != end; ++it) {
+        links.emplace_back(static_cast<int>(it->first), static_cast<int>(it->second));
+    }
+    return links;
+}
+
+// Watts-Strogatz. Boost's generator rewires a link to a random node outside the ring
+// neighbourhood without checking for an existing link, so a few links may coincide; they
+// are merged by normalized().
+Links small_world_links(int n, int k, double beta, Rng& rng) {
+    using Generator = boost::small_world_iterator<Rng, Graph>;
+    Links links;
+    for (Generator it(rng, n, k, beta, /*allow_self_loops=*/false), end; it != end; ++it) {
+        links.emplace_back(static_cast<int>(it->first), static_cast<int>(it->second));
+    }
+    return links;
+}
+
+// Barabasi-Albert preferential attachment, written here rather than taken from Boost: its
+// plod_iterator (power-law out-degree) has no `m` parameter and produces self-loops and
+// multi-edges. Start from a clique on m + 1 nodes; each later node links to m distinct existing
+// nodes, each chosen with probability proportional to its degree (a uniform pick from the list
+// of all link ends).
+Links scale_free_links(int n, int m, Rng& rng) {
+    Links links = full_links(m + 1);
+    std::vector<int> ends;
+    for (const auto& [a, b] : links) {
+        ends.push_back(a);
+        ends.push_back(b);
+    }
+    std::vector<int> targets;
+    for (int v = m + 1; v < n; ++v) {
+        targets.clear();
+        while (static_cast<int>(targets.size()) < m) {
+            const int t = ends[rng.below(ends.size())];
+            if (std::find(targets.begin(), targets.end(), t) == targets.end()) targets.push_back(t);
+        }
+        for (int t : targets) {
+            links.emplace_back(t, v);
+            ends.push_back(t);
+            ends.push_back(v);
+        }
+    }
+    return links;
+}
+
+// Shortest decimal that reads back as `x`, for messages: 0, 0.25, 1e-09.
+std::string number(double x) {
+    char buf[32];
+    for (int precision = 1; precision <= 17; ++precision) {
+        std::snprintf(buf, sizeof buf, "%.*g", precision, x);
+        if (std::strtod(buf, nullptr) == x) break;
+    }
+    return buf;
+}
+
+}  // namespace
+
+std::string_view topology_name(TopologyKind kind) {
+    switch (kind) {
+        case TopologyKind::kFull:
+            return "full";
+        case TopologyKind::kRing:
+            return "ring";
+        case TopologyKind::kLine:
+            return "line";
+        case TopologyKind::kStar:
+            return "star";
+        case TopologyKind::kRandomRegular:
+            return "random-regular";
+        case TopologyKind::kErdosRenyi:
+            return "erdos-renyi";
+        case TopologyKind::kSmallWorld:
+            return "small-world";
+        case TopologyKind::kScaleFree:
+            return "scale-free";
+        case TopologyKind::kExplicit:
+            return "explicit";
+    }
+    return "unknown";
+}
+
+std::optional<TopologyKind> topology_kind_from_name(std::string_view name) {
+    for (TopologyKind kind : {TopologyKind::kFull, TopologyKind::kRing, TopologyKind::kLine, TopologyKind::kStar, TopologyKind::kRandomRegular,
+                      TopologyKind::kErdosRenyi, TopologyKind::kSmallWorld, TopologyKind::kScaleFree, TopologyKind::kExplicit}) {
+        if (name == topology_name(kind)) return kind;
+    }
+    return std::nullopt;
+}
+
+Status validate(const TopologySpec& spec, int nodes) {
+    const std::string owner = "topology kind " + std::string(topology_name(spec.kind));
+    const int minimum_nodes = spec.kind == TopologyKind::kSmallWorld ? 3
+                              : spec.kind == TopologyKind::kRandomRegular ||
+                                      spec.kind == TopologyKind::kScaleFree
+                                  ? 2
+                                  : 1;
+    if (nodes < minimum_nodes) {
+        return Error{owner + " needs at least " + std::to_string(minimum_nodes) +
+                         " nodes; this scenario has " + std::to_string(nodes),
+                     "kind"};
+    }
+    auto int_range = [](std::string_view field, int value, int min, int max) -> Status {
+        if (value >= min && value <= max) return {};
+        return Error{"expected an integer from " + std::to_string(min) + " to " +
+                         std::to_string(max) + ", got " + std::to_string(value),
+                     std::string(field)};
+    };
+    switch (spec.kind) {
+        case TopologyKind::kFull:
+        case TopologyKind::kRing:
+        case TopologyKind::kLine:
+        case TopologyKind::kStar:
+            return Status::success();
+        case TopologyKind::kRandomRegular:
+            if (Status s = int_range("degree", spec.degree, 1, nodes - 1); !s) return s;
+            if ((static_cast<long long>(nodes) * spec.degree) % 2 != 0) {
+                return Error{"random-regular needs nodes * degree to be even; " +
+                                 std::to_string(nodes) + " * " + std::to_string(spec.degree) +
+                                 " is odd",
+                             "degree"};
+            }
+            return Status::success();
+        case TopologyKind::kErdosRenyi:
+            if (!(spec.p > 0.0 && spec.p <= 1.0)) {
+                return Error{"expected a number above 0 and at most 1, got " + number(spec.p), "p"};
+            }
+            return Status::success();
+        case TopologyKind::kSmallWorld:
+            // The ring lattice needs k + 1 < nodes.
+            if (Status s = int_range("k", spec.k, 2, nodes - 2); !s) return s;
+            if (spec.k % 2 != 0) {
+                return Error{"expected an even k (k/2 neighbours on each side), got " +
+                                 std::to_string(spec.k),
+                             "k"};
+            }
+            if (!(spec.beta >= 0.0 && spec.beta <= 1.0)) {
+                return Error{"expected a number from 0 to 1, got " + number(spec.beta), "beta"};
+            }
+            return Status::success();
+        case TopologyKind::kScaleFree:
+            return int_range("m", spec.m, 1, nodes - 1);
+        case TopologyKind::kExplicit:
+            for (std::size_t i = 0; i < spec.edges.size(); ++i) {
+                const auto [a, b] = spec.edges[i];
+                if (a < 0 || a >= nodes || b < 0 || b >= nodes) {
+                    return Error{owner + ": edge " + std::to_string(i) + " [" + std::to_string(a) +
+                                     ", " + std::to_string(b) + "] names a node outside [0, " +
+                                     std::to_string(nodes - 1) + "]",
+                                 "edges"};
+                }
+            }
+            return Status::success();
+    }
+    return Error{"topology: unknown kind", "kind"};
+}
+
+Expected<Topology> build_topology(const TopologySpec& spec, int nodes, Rng& rng) {
+        if (Status status = validate(spec, nodes); !status) {
+        std::string where = "topology " + std::string(topology_name(spec.kind)) + ": ";
+        if (!status.field().empty() && status.field() != "kind") where += status.field() + ": ";
+        return Error{where + status.error()};
+    }
+    Links links;
+    switch (spec.kind) {
+        case TopologyKind::kFull:
+            links = full_links(nodes);
+            break;
+        case TopologyKind::kRing:
+            links = ring_links(nodes);
+            break;
+        case TopologyKind::kLine:
+            links = line_links(nodes);
+            break;
+        case TopologyKind::kStar:
+            links = star_links(nodes);
+            break;
+        case TopologyKind::kRandomRegular: {
+            Expected<Links> made = random_regular_links(nodes, spec.degree, rng);
+            if (!made) return Error{made.error()};
+            links = std::move(made).value();
+            break;
+        }
+        case TopologyKind::kErdosRenyi:
+            links = erdos_renyi_links(nodes, spec.p, rng);
+            break;
+        case TopologyKind::kSmallWorld:
+            links = small_world_links(nodes, spec.k, spec.beta, rng);
+            break;
+        case TopologyKind::kScaleFree:
+            links = scale_free_links(nodes, spec.m, rng);
+            break;
+        case TopologyKind::kExplicit:
+            links = spec.edges;
+            break;
+    }
+    return Topology(nodes, normalized(std::move(links)));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+Topology::Topology(int nodes, const std::vector<std::pair<int, int>>& links)
+    : graph_(std::make_unique<Graph>(nodes)),
+      links_(links),
+      adjacency_(nodes),
+      adjacent_link_ids_(nodes) {
+    for (std::size_t id = 0; id < links_.size(); ++id) {
+        const auto [a, b] = links_[id];
+        assert(0 <= a && a < b && b < nodes);
+        assert(id == 0 || links_[id - 1] < links_[id]);
+        boost::add_edge(a, b, LinkProps{}, *graph_);
+        adjacency_[a].push_back(b);
+        adjacency_[b].push_back(a);
+        adjacent_link_ids_[a].push_back(static_cast<int>(id));
+        adjacent_link_ids_[b].push_back(static_cast<int>(id));
+    }
+    // Links are sorted by (a, b), so each node's list is already ascending except that
+    // neighbours below it (where it is `b`) and above it (where it is `a`) interleave; sort
+    // both lists together.
+    for (int v = 0; v < nodes; ++v) {
+        std::vector<std::pair<int, int>> pairs;
+        for (std::size_t i = 0; i < adjacency_[v].size(); ++i) {
+            pairs.emplace_back(adjacency_[v][i], adjacent_link_ids_[v][i]);
+        }
+        std::sort(pairs.begin(), pairs.end());
+        for (std::size_t i = 0; i < pairs.size(); ++i) {
+            adjacency_[v][i] = pairs[i].first;
+            adjacent_link_ids_[v][i] = pairs[i].second;
+        }
+    }
+    index_descriptors();
+}
+
+Topology::Topology(const Topology& other)
+    : graph_(std::make_unique<Graph>(*other.graph_)),
+      links_(other.links_),
+      adjacency_(other.adjacency_),
+      adjacent_link_ids_(other.adjacent_link_ids_) {
+    index_descriptors();
+}
+
+Topology& Topology::operator=(const Topology& other) {
+    if (this != &other) *this = Topology(other);
+    return *this;
+}
+
+Topology::~Topology() = default;
+
+// Boost keeps edges in insertion order, which is link-id order.
+void Topology::index_descriptors() {
+    descriptors_.clear();
+    descriptors_.reserve(links_.size());
+    for (const auto& e : boost::make_iterator_range(boost::edges(*graph_)))
+        descriptors_.push_back(e);
+    assert(descriptors_.size() == links_.size());
+}
+
+int Topology::link_id(int a, int b) const {
+    if (a < 0 || a >= node_count() || b < 0 || b >= node_count()) return -1;
+    const std::vector<int>& around = adjacency_[a];
+    const auto it = std::lower_bound(around.begin(), around.end(), b);
+    if (it == around.end() || *it != b) return -1;
+    return adjacent_link_ids_[a][it - around.begin()];
+}
+
+const LinkProps& Topology::link(int id) const {
+    return (*graph_)[descriptors_[id]];
+}
+LinkProps& Topology::link(int id) {
+    return (*graph_)[descriptors_[id]];
+}
+
+int Topology::component_count() const {
+    if (node_count() == 0) return 0;
+    std::vector<int> component(node_count());
+    return static_cast<int>(boost::connected_components(*graph_, component.data()));
+}
+
+std::vector<int> Topology::hop_distances(int from) const {
+    assert(0 <= from && from < node_count());
+    std::vector<int> hops(node_count(), -1);
+    hops[from] = 0;
+    boost::breadth_first_search(*graph_, static_cast<Graph::vertex_descriptor>(from),
+                                boost::visitor(boost::make_bfs_visitor(
+                                    boost::record_distances(hops.data(), boost::on_tree_edge()))));
+    return hops;
+}
+
+std::vector<core::Nanos> Topology::latency_distances(int from) const {
+    assert(0 <= from && from < node_count());
+    constexpr core::Nanos kInfinity = std::numeric_limits<core::Nanos>::max();
+    std::vector<core::Nanos> distance(node_count());
+    boost::dijkstra_shortest_paths(*graph_, static_cast<Graph::vertex_descriptor>(from),
+                                   boost::weight_map(boost::get(&LinkProps::latency, *graph_))
+                                       .distance_map(distance.data())
+                                       .distance_inf(kInfinity));
+    for (core::Nanos& d : distance) {
+        if (d == kInfinity) d = -1;
+    }
+    return distance;
+}
+
+}  // namespace sim

@@ -1,0 +1,191 @@
+// Reading `network:`: node count, topology, relay, bandwidth, loss, block size and
+// processing. Latency is in scenario_latency.cpp.
+#include <algorithm>
+#include <limits>
+#include <numeric>
+#include <set>
+
+#include "sim/scenario/nodeset.h"
+#include "sim/scenario/sections.h"
+
+namespace sim::scenario_internal {
+namespace {
+
+constexpr int kMaxNodes = 100'000;
+constexpr int kDefaultDegree = 8;
+
+// Checks that `edges` link every node, reporting the unreachable ones at `field`.
+void check_connected(const Field& field, int nodes, const std::vector<std::pair<int, int>>& edges) {
+    std::vector<std::size_t> parent(static_cast<std::size_t>(nodes));
+    std::iota(parent.begin(), parent.end(), 0);
+    auto root = [&parent](std::size_t x) {
+        while (parent[x] != x)
+            x = parent[x] = parent[parent[x]];
+        return x;
+    };
+    for (auto [a, b] : edges)
+        parent[root(a)] = root(b);
+    std::vector<int> cut_off;
+    for (int node = 0; node < nodes; ++node) {
+        if (root(node) != root(0)) cut_off.push_back(node);
+    }
+    if (!cut_off.empty()) {
+        field.error(concat("these edges leave node", cut_off.size() == 1 ? " " : "s ",
+                           format_node_set(cut_off),
+                           " unreachable from node 0; the network must be connected (use "
+                           "partition events to split it)"));
+    }
+}
+
+void read_explicit_edges(const Field& field, int nodes, TopologySpec& out) {
+    if (!field.require("edges: [[0, 1], [1, 2]]")) return;
+    if (!field.expect_sequence("a list of node pairs such as [[0, 1], [1, 2]]")) return;
+    if (nodes < 1) return;
+    std::set<std::pair<int, int>> seen;
+    bool complete = true;
+    for (std::size_t i = 0; i < field.size(); ++i) {
+        Field edge = field.at(i);
+        if (!edge.is_sequence() || edge.size() != 2) {
+            edge.expected("a pair of nodes such as [0, 1]");
+            complete = false;
+            continue;
+        }
+        auto a = edge.at(0).read_node(nodes);
+        auto b = edge.at(1).read_node(nodes);
+        if (!a || !b) {
+            complete = false;
+            continue;
+        }
+        if (*a == *b) {
+            edge.error("a node cannot be linked to itself (edge " + std::to_string(*a) + "-" +
+                       std::to_string(*b) + ")");
+            continue;
+        }
+        std::pair<int, int> link = std::minmax(*a, *b);
+        if (!seen.insert(link).second) {
+            edge.error("edge " + std::to_string(link.first) + "-" + std::to_string(link.second) +
+                       " is listed twice");
+        }
+    }
+    out.edges.assign(seen.begin(), seen.end());
+    if (complete) check_connected(field, nodes, out.edges);
+}
+
+void read_topology(const Field& field, int nodes, TopologySpec& out, bool& defaulted) {
+    defaulted = !field.present();
+    if (defaulted) {
+        if (nodes > kDefaultDegree) {
+            out.kind = TopologyKind::kRandomRegular;
+            out.degree = kDefaultDegree;
+        }
+        return;
+    }
+    // `topology: ring` is short for `topology: {kind: ring}`.
+    Field kind_field = field.is_scalar() ? field : field["kind"];
+    if (!field.is_scalar() && !field.expect_map()) return;
+    if (!kind_field.require("kind: random-regular")) return;
+    using K = TopologyKind;
+    auto kind = read_enum(kind_field,
+                          {K::kFull, K::kRing, K::kLine, K::kStar, K::kRandomRegular,
+                           K::kErdosRenyi, K::kSmallWorld, K::kScaleFree, K::kExplicit},
+                          topology_name);
+    if (!kind) return;
+    out.kind = *kind;
+    std::string owner = "topology kind " + std::string(topology_name(*kind));
+
+    // Here the fields are read for their type only; sim::validate (net/topology.h) holds
+    // the rules, and its complaint is placed at the field it names.
+    constexpr std::int64_t kAnyInt = std::numeric_limits<int>::max();
+    bool complete = true;
+    auto take_int = [&](const char* name, std::string_view example, int& target) {
+        if (!field[name].require(example)) {
+            complete = false;
+            return;
+        }
+        if (auto value = field[name].read_int(std::numeric_limits<int>::min(), kAnyInt)) {
+            target = static_cast<int>(*value);
+        } else {
+            complete = false;
+        }
+    };
+    auto take_number = [&](const char* name, std::string_view example, double& target) {
+        if (!field[name].require(example)) {
+            complete = false;
+            return;
+        }
+        if (auto value = field[name].read_number(-std::numeric_limits<double>::infinity(),
+                                                 std::numeric_limits<double>::infinity())) {
+            target = *value;
+        } else {
+            complete = false;
+        }
+    };
+    switch (*kind) {
+        case K::kFull:
+        case K::kRing:
+        case K::kLine:
+        case K::kStar:
+            field.check_keys({"kind"}, owner);
+            break;
+        case K::kRandomRegular:
+            field.check_keys({"kind", "degree"}, owner);
+            take_int("degree", "degree: 8", out.degree);
+            break;
+        case K::kErdosRenyi:
+            field.check_keys({"kind", "p"}, owner);
+            take_number("p", "p: 0.1", out.p);
+            break;
+        case K::kSmallWorld:
+            field.check_keys({"kind", "k", "beta"}, owner);
+            take_int("k", "k: 4", out.k);
+            take_number("beta", "beta: 0.1", out.beta);
+            break;
+        case K::kScaleFree:
+            field.check_keys({"kind", "m"}, owner);
+            take_int("m", "m: 2", out.m);
+            break;
+        case K::kExplicit:
+            field.check_keys({"kind", "edges"}, owner);
+            read_explicit_edges(field["edges"], nodes, out);
+            return;  // the reader checks edges where each one stands
+    }
+    if (!complete || nodes < 1) return;
+    if (Status status = validate(out, nodes); !status) {
+        const Field at = status.field().empty() || status.field() == "kind"
+                             ? kind_field
+                             : field[status.field().c_str()];
+        at.error(status.error());
+    }
+}
+
+void read_processing(const Field& field, ProcessingSpec& out) {
+    if (!field.present() || !field.expect_map()) return;
+    field.check_keys({"per_block", "per_tx"}, "network.processing");
+    if (auto t = field["per_block"].read_duration()) out.per_block = *t;
+    if (auto t = field["per_tx"].read_duration()) out.per_tx = *t;
+}
+
+}  // namespace
+
+void read_network(const Field& field, NetworkSpec& out) {
+    out.nodes = 0;
+    if (!field.expect_map()) return;
+    field.check_keys(
+        {"nodes", "topology", "latency", "relay", "bandwidth", "loss", "block_size", "processing"},
+        "network");
+    if (field["nodes"].require("nodes: 100")) {
+        if (auto nodes = field["nodes"].read_int(1, kMaxNodes))
+            out.nodes = static_cast<int>(*nodes);
+    }
+    read_topology(field["topology"], out.nodes, out.topology, out.topology_defaulted);
+    (void)read_latency(field["latency"], out.nodes, out.latency);
+    if (auto relay = read_enum(field["relay"], {Relay::kAnnounce, Relay::kPush}, relay_name)) {
+        out.relay = *relay;
+    }
+    if (auto bandwidth = field["bandwidth"].read_bandwidth()) out.bandwidth_bps = *bandwidth;
+    if (auto loss = field["loss"].read_number(0, 1, false, true)) out.loss = *loss;
+    if (auto size = field["block_size"].read_size()) out.block_size_bytes = *size;
+    read_processing(field["processing"], out.processing);
+}
+
+}  // namespace sim::scenario_internal

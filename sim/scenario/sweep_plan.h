@@ -1,0 +1,51 @@
+// The plan of a sweep (the CLI (README.md, "Command line"): `chainsim sweep SCENARIO --seeds A..B --set
+// path=v1,v2,...`): the cartesian product of every --set's values, each run once per seed.
+//
+// Contract: parsing never throws; bad arguments come back as an Error naming the argument
+// and what was expected. Points are ordered like nested loops over the --set arguments in
+// the order given, the first varying slowest.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sim/engine/status.h"
+
+namespace sim {
+
+struct SeedRange {
+    std::uint64_t first = 1;  // inclusive
+    std::uint64_t last = 1;   // inclusive; first <= last
+    std::uint64_t count() const { return last - first + 1; }
+};
+
+// "1..50" (inclusive) or a single seed "7".
+Expected<SeedRange> parse_seed_range(std::string_view text);
+
+// "path=v1,v2,..." -> the path and its values. Values are split at commas outside quotes,
+// brackets and braces, so flow YAML ({dist: constant, value: 2s}) and quoted node sets
+// ("0-9,20") stay whole. Every value must be non-empty.
+struct SweepParam {
+    std::string path;
+    std::vector<std::string> values;
+};
+Expected<SweepParam> parse_sweep_set(std::string_view argument);
+
+// One combination of parameter values: (path, value) in --set order.
+struct SweepPoint {
+    std::vector<std::pair<std::string, std::string>> params;
+
+    // The --set arguments of this point: "path=value".
+    std::vector<std::string> overrides() const;
+    // A folder name: "<index>-<path=value_...>", index zero-padded to `width` digits, unsafe
+    // characters replaced by '_', at most ~100 characters. "<index>-base" without params.
+    std::string folder_name(std::size_t index, std::size_t width) const;
+};
+
+// Every point of the cartesian product. An error if a path is given twice.
+Expected<std::vector<SweepPoint>> plan_sweep(const std::vector<SweepParam>& params);
+
+}  // namespace sim

@@ -1,0 +1,160 @@
+// sim::World: one simulation run. It builds the nodes (each a real core::Node), the network
+// graph, the miners and the workload from a Scenario, applies the fault timeline, and
+// observes everything into a reports::Recorder and the trace digest.
+//
+// Contract:
+//   - Deterministic: the run is a pure function of (scenario, seed, binary). Randomness
+//     comes from named streams of the seed ("topology", "latency", "loss", "mining",
+//     "workload"); events run in (time, sequence) order; nothing depends on addresses or
+//     hash-table iteration. shared_validation only decides whether nodes reuse each other's
+//     signature and block checks, never what they decide, so it cannot change the digest.
+//   - create() returns an Error for scenarios the world cannot build (a bad topology
+//     parameter, a strategy not implemented); warnings (a disconnected graph) are kept.
+//   - One thread; a World is run once.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/node.h"
+#include "reports/recorder.h"
+#include "sim/engine/scheduler.h"
+#include "sim/net/network.h"
+#include "sim/engine/rng.h"
+#include "sim/scenario/scenario.h"
+#include "sim/engine/status.h"
+#include "sim/engine/trace.h"
+#include "sim/world/workload.h"
+
+namespace sim {
+
+struct RunOptions {
+    std::uint64_t seed = 1;         // master seed of every random stream
+    bool shared_validation = true;  // see core::ChainOptions::shared_validation
+    bool record_trace = false;      // keep every trace record (for --check-determinism)
+    // Called between slices of the run with (sim time now, sim time at the end or -1 when
+    // the run ends at a height, events so far). For progress displays; must not touch the
+    // world.
+    std::function<void(core::Nanos, core::Nanos, std::uint64_t)> progress;
+};
+
+struct RunResult {
+    std::string trace_digest;
+    std::uint64_t events = 0;        // scheduler events executed
+    std::uint64_t trace_events = 0;  // state-changing events hashed into the digest
+    core::Nanos sim_time = 0;        // where the run ended
+    std::vector<TraceRecord> trace;  // with RunOptions::record_trace
+    NetworkCounters network;
+    std::vector<std::string> warnings;
+    std::uint64_t blocks_rejected = 0;  // block rejections on any node (never expected)
+};
+
+class World;
+
+// Everything a node needs from the world, implemented on the event queue.
+class NodeHost final : public core::Clock, public core::Transport {
+  public:
+    NodeHost(World& world, int id) : world_(world), id_(id) {}
+
+    core::Nanos now() const override;
+    core::TimerId after(core::Nanos delay, std::function<void()> fn) override;
+    void cancel(core::TimerId id) override;
+    void send(core::PeerId to, core::MessagePtr message) override;
+    std::vector<core::PeerId> peers() const override;
+
+    World& world_;
+    int id_;
+    std::unique_ptr<core::Node> node;
+    bool up = true;
+    std::uint32_t incarnation = 0;  // bumped by crash and restart; stale timers do nothing
+    core::Nanos busy_until = 0;     // the node validates one message at a time
+    core::Hash256 tip;
+    // Mining: hashes per simulated second (0: not mining), the pending find, and the bits
+    // its delay was drawn for.
+    double hashrate = 0;
+    EventId next_find;
+    std::uint32_t find_bits = 0;
+    int miner_group = -1;  // index into scenario.mining, -1 if none
+};
+
+class World final : private core::NodeObserver {
+  public:
+    static Expected<std::unique_ptr<World>> create(const Scenario& scenario, RunOptions options);
+
+    RunResult run();
+
+    const Scenario& scenario() const { return scenario_; }
+    const reports::Recorder& recorder() const { return recorder_; }
+    const core::ConsensusParams& params() const { return params_; }
+    int node_count() const { return static_cast<int>(hosts_.size()); }
+    const core::Node& node(int i) const { return *hosts_[i]->node; }
+    bool node_up(int i) const { return hosts_[i]->up; }
+    // Network hashrate (hashes per simulated second) that gives block_interval at pow_bits.
+    double calibrated_hashrate() const { return total_hashrate_; }
+
+  private:
+    friend class NodeHost;
+    World(const Scenario& scenario, RunOptions options);
+    Status build();
+
+    // Network and nodes.
+    void send(int from, int to, core::MessagePtr message);
+    void deliver(int from, int to, core::MessagePtr message);
+    core::Nanos processing_cost(const core::Message& message) const;
+    void on_link_change(int a, int b, bool up);
+
+    // Mining.
+    void schedule_find(NodeHost& host);
+    void on_find(NodeHost& host);
+
+    // Workload.
+    void schedule_tx();
+    void on_tx();
+
+    // Faults and observation.
+    void apply_event(std::size_t index);
+    void set_up(NodeHost& host, bool up);
+    void set_tip(NodeHost& host, const core::Hash256& tip);
+    void check_convergence();
+    void sample_tips();
+    void trace(TraceKind kind, int a, int b, std::uint32_t detail, const core::Hash256& subject);
+
+    // core::NodeObserver
+    void on_block_accepted(int node, const core::BlockRef& block, core::PeerId from) override;
+    void on_block_rejected(int node, const core::BlockRef& block, core::PeerId from,
+                           const core::ValidationResult& why) override;
+    void on_tip_changed(int node, const core::TipChange& change) override;
+    void on_tx_accepted(int node, const core::TransactionRef& tx, core::PeerId from) override;
+    void on_tx_rejected(int node, const core::TransactionRef& tx, core::PeerId from,
+                        const core::ValidationResult& why) override;
+
+    Scenario scenario_;
+    RunOptions options_;
+    Scheduler scheduler_;
+    core::ConsensusParams params_;
+    core::BlockRef genesis_;
+    std::unique_ptr<Network> network_;
+    std::vector<std::unique_ptr<NodeHost>> hosts_;
+    reports::Recorder recorder_;
+    Trace trace_;
+    std::vector<std::string> warnings_;
+
+    Rng mining_rng_;
+    Rng latency_rng_;
+    double total_hashrate_ = 0;
+
+    // Tips of up nodes: how many hold each (ordered map: deterministic walks).
+    std::map<core::Hash256, int> tip_counts_;
+    int up_count_ = 0;
+    bool awaiting_convergence_ = false;
+    bool until_reached_ = false;  // a node reached scenario.until_height
+    std::uint64_t blocks_rejected_ = 0;
+    std::unique_ptr<Workload> workload_;  // null without a workload
+};
+
+}  // namespace sim
