@@ -1,4 +1,4 @@
-// The messages nodes exchange (docs/design.md, "Node protocol"). Immutable and shared: one message object
+// The messages nodes exchange (docs/design.md §6). Immutable and shared: one message object
 // relayed to many peers is one allocation.
 #pragma once
 

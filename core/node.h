@@ -1,4 +1,4 @@
-// core::Node: the protocol a node runs (docs/design.md, "Node protocol"). It reacts to messages, local
+// core::Node: the protocol a node runs (docs/design.md §6). It reacts to messages, local
 // submissions and timers, and reaches the world only through a Clock and a Transport, so
 // the simulator (virtual time, event-queue network) and the live adapter (Asio timers,
 // HTTP) run the very same code.

@@ -1,6 +1,6 @@
 // Metrics: turns a Recorder's observations into the report of docs/report.md.
 //
-// Definitions (also in the README):
+// Definitions (also in docs/report.md §3):
 //  - main chain: the ancestry of the run's final tip; stale = mined - main_chain.
 //  - forks.count: stale branches, i.e. stale blocks whose parent is on the main chain (each
 //    is a race lost); forks.max_depth: the longest such branch, in blocks.

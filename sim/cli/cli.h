@@ -1,6 +1,6 @@
 // The chainsim command line: each file in sim/cli registers its subcommands on the app.
 // A subcommand reports failure by throwing cli::Exit; main prints its message as one line
-// on stderr and exits with its code (the CLI (README.md, "Command line"): 1 expectation failed, 2 bad input,
+// on stderr and exits with its code (docs/design.md §11: 1 expectation failed, 2 bad input,
 // 3 internal error).
 #pragma once
 

@@ -1,6 +1,6 @@
 // HttpTransport: core::Transport over HTTP. Each peer is a PeerId (its index in the order
 // peers were added, never reused) with one kept-alive PeerChannel. How core::Node's messages
-// travel (docs/design.md, "Node protocol", and docs/live.md):
+// travel (docs/design.md §6, and docs/live.md):
 //
 //   block     -> POST {peer}/blocks            body: the block's JSON (push relay)
 //   tx        -> POST {peer}/transactions/new  body: the transaction's JSON

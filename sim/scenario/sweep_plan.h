@@ -1,4 +1,4 @@
-// The plan of a sweep (the CLI (README.md, "Command line"): `chainsim sweep SCENARIO --seeds A..B --set
+// The plan of a sweep (docs/design.md §11: `chainsim sweep SCENARIO --seeds A..B --set
 // path=v1,v2,...`): the cartesian product of every --set's values, each run once per seed.
 //
 // Contract: parsing never throws; bad arguments come back as an Error naming the argument

@@ -41,8 +41,7 @@ struct CompactCase {
 
 TEST(Compact, SetCompactVectors) {
     const std::string zero(64, '0');
-    // Bitcoin Core arith_uint256_tests "bignum_SetCompact" (shared/vectors/README.md lists
-    // the ones marked there; the rest are from the same test).
+    // From Bitcoin Core's arith_uint256_tests, test case "bignum_SetCompact".
     const std::vector<CompactCase> cases = {
         {0x00000000, zero.c_str(), false, false, 0},
         {0x00123456, zero.c_str(), false, false, 0},

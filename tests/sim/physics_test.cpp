@@ -7,7 +7,7 @@
 //
 // Reference: RaceModel below, a Monte Carlo of the two-miner race written for this test. It
 // shares no code with the simulator (its own RNG, event queue and block bookkeeping) and
-// encodes only the protocol rules of docs/design.md, "Node protocol":
+// encodes only the protocol rules of docs/design.md §6:
 //   - a miner builds on its current tip; its finds are a Poisson process (rate lambda);
 //   - push relay: a found block reaches the other node after d;
 //   - announce relay: the announcement arrives after d; the receiver asks for the block
