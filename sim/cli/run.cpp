@@ -99,9 +99,11 @@ int run_command(const RunArgs& args) {
     const bool plots_failed = !args.no_plots && render.plots.status != reports::PlotStatus::kDone;
     if (plots_failed) std::cerr << "chainsim: " << render.plots.message << "\n";
 
-    if (!args.quiet) std::cout << sim::summarize(outcome->report);
-    std::cout << "report: " << out << "/report.html (report.json, CSV series"
-              << (args.no_plots || plots_failed ? "" : ", plots") << ")\n";
+    if (!args.quiet) {
+        std::cout << sim::summarize(outcome->report);
+        std::cout << "report: " << out << "/report.html (report.json, CSV series"
+                  << (args.no_plots || plots_failed ? "" : ", plots") << ")\n";
+    }
     if (outcome->divergence) {
         if (!outcome->divergence->empty()) {
             throw Exit(kExitInternal, "determinism check failed: " + *outcome->divergence);
@@ -134,7 +136,7 @@ void add_run_commands(CLI::App& app, int& exit_code) {
                   "run twice and report the first diverging event, if any");
     run->add_flag("--no-shared-validation", args->no_shared_validation,
                   "every node checks every signature and block itself (same digest)");
-    run->add_flag("--quiet", args->quiet, "no progress and no summary");
+    run->add_flag("--quiet", args->quiet, "no progress, no summary and no report line (errors and failed expectations still go to stderr)");
     run->callback([args, &exit_code] { exit_code = run_command(*args); });
 
     auto path = std::make_shared<std::string>();

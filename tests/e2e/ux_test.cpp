@@ -1,0 +1,45 @@
+// What a new user met (issue 14): the command line says what it does and what was wrong,
+// through the real binary.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "support/chainsim_binary.h"
+
+namespace {
+
+using chainsim_test::BinaryRun;
+using chainsim_test::run_chainsim;
+using chainsim_test::ScratchDir;
+
+constexpr int kExitBadInput = 2;
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+// A scenario that runs in well under a second.
+const char* const kTiny =
+    "name: tiny\n"
+    "duration: 20m\n"
+    "consensus: {block_interval: 1m, pow_bits: 8}\n"
+    "network:\n"
+    "  nodes: 4\n";
+
+TEST(Quiet, PrintsNothingOnStdout) {
+    ScratchDir dir;
+    const std::string file = dir.write("tiny.yaml", kTiny);
+    const BinaryRun r =
+        run_chainsim({"run", file, "--quiet", "--no-plots", "--out", (dir.path() / "o").string()},
+                     dir);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err, "");
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "o" / "report.json"));
+}
+
+
+}  // namespace
