@@ -42,4 +42,34 @@ TEST(Quiet, PrintsNothingOnStdout) {
 }
 
 
+// Writes `yaml` as NAME and runs `validate` on it.
+BinaryRun validate_yaml(const ScratchDir& dir, const std::string& yaml,
+                        const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args{"validate", dir.write("s.yaml", yaml)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_chainsim(args, dir);
+}
+
+TEST(Version, PrintsVersionCommitAndBuildType) {
+    ScratchDir dir;
+    const BinaryRun r = run_chainsim({"--version"}, dir);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out.rfind("chainsim 0.", 0), 0u) << r.out;
+    EXPECT_TRUE(contains(r.out, "(commit ")) << r.out;
+    EXPECT_TRUE(contains(r.out, " build)")) << r.out;
+}
+
+TEST(UnknownCommand, IsNamedWithAGuess) {
+    ScratchDir dir;
+    const BinaryRun typo = run_chainsim({"valdate", "x.yaml"}, dir);
+    EXPECT_EQ(typo.exit_code, kExitBadInput);
+    EXPECT_TRUE(contains(typo.err, "unknown command 'valdate' (did you mean 'validate'?)"))
+        << typo.err;
+    const BinaryRun other = run_chainsim({"frobnicate"}, dir);
+    EXPECT_EQ(other.exit_code, kExitBadInput);
+    EXPECT_TRUE(contains(other.err, "unknown command 'frobnicate'")) << other.err;
+    EXPECT_TRUE(contains(other.err, "run, validate, sweep")) << other.err;
+    EXPECT_FALSE(contains(other.err, "A subcommand is required")) << other.err;
+}
+
 }  // namespace
