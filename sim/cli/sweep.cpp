@@ -303,8 +303,17 @@ void add_sweep_commands(CLI::App& app, int& exit_code) {
         ->add_option("--set", args->sets,
                      "path=v1,v2,...: values to sweep (repeatable; the product is run)")
         ->allow_extra_args(false);  // one value per --set, so SCENARIO may follow
-    sweep->add_option("--jobs", args->jobs, "runs at a time (default: one per core)")
-        ->check(CLI::PositiveNumber);
+    sweep->add_option("--jobs", args->jobs, "runs at a time, 1 or more (default: one per core)")
+        ->check(CLI::Validator(
+            [](std::string& text) -> std::string {
+                // CLI11's PositiveNumber names a range up to DBL_MAX; say what is meant.
+                const bool digits = !text.empty() && text.size() <= 6 &&
+                                    text.find_first_not_of("0123456789") == std::string::npos;
+                if (digits && std::stoul(text) >= 1) return "";
+                return "must be a whole number of runs at a time, 1 or more (got '" + text +
+                       "'); leave it out for one per core";
+            },
+            "JOBS>=1"));
     sweep->add_option("--out", args->out, "output folder")->required();
     sweep->add_flag("--no-plots", args->no_plots, "skip the sweep plots");
     sweep->add_flag("--quiet", args->quiet, "no progress lines");

@@ -72,4 +72,15 @@ TEST(UnknownCommand, IsNamedWithAGuess) {
     EXPECT_FALSE(contains(other.err, "A subcommand is required")) << other.err;
 }
 
+TEST(SweepJobs, ZeroSaysWhatIsAllowed) {
+    ScratchDir dir;
+    const std::string file = dir.write("tiny.yaml", kTiny);
+    const BinaryRun r = run_chainsim(
+        {"sweep", file, "--seeds", "1", "--jobs", "0", "--out", (dir.path() / "o").string()}, dir);
+    EXPECT_EQ(r.exit_code, kExitBadInput);
+    EXPECT_TRUE(contains(r.err, "--jobs")) << r.err;
+    EXPECT_TRUE(contains(r.err, "1 or more")) << r.err;
+    EXPECT_FALSE(contains(r.err, "179769")) << r.err;
+}
+
 }  // namespace
