@@ -35,6 +35,9 @@ void print_json(const nlohmann::json& j);
 sim::Scenario load_scenario_or_fail(const std::string& path, const std::vector<std::string>& sets,
                                     const std::string& where = "");
 
+// A seed given as `flag` TEXT: an integer from 0 to 2^64-1; bad_input saying so otherwise.
+std::uint64_t parse_seed_flag(const std::string& flag, const std::string& text);
+
 // Reads a whole file; bad_input naming the file if it cannot.
 std::string read_file(const std::string& path);
 

@@ -1,6 +1,8 @@
 #include <sys/random.h>
 
 #include <cerrno>
+#include <charconv>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -26,6 +28,16 @@ sim::Scenario load_scenario_or_fail(const std::string& path, const std::vector<s
         bad_input("invalid scenario " + path + where + ":\n" + text);
     }
     return std::move(*load.scenario);
+}
+
+std::uint64_t parse_seed_flag(const std::string& flag, const std::string& text) {
+    std::uint64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+        bad_input(flag + " must be an integer from 0 to " + std::to_string(UINT64_MAX) +
+                  ", got '" + text + "'");
+    }
+    return value;
 }
 
 std::string read_file(const std::string& path) {

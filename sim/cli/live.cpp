@@ -37,7 +37,7 @@ struct LiveArgs {
     int base_port = 5000;
     std::string duration;
     std::string data;
-    std::optional<std::uint64_t> seed;
+    std::optional<std::string> seed;
     std::vector<std::string> sets;
     bool quiet = false;
 };
@@ -125,7 +125,7 @@ int run_live(const LiveArgs& args) {
 
     live::LiveRunOptions options;
     options.base_port = static_cast<std::uint16_t>(args.base_port);
-    options.seed = args.seed.value_or(0);
+    options.seed = args.seed ? parse_seed_flag("--seed", *args.seed) : 0;
     if (!args.duration.empty()) {
         const auto d = sim::parse_duration(args.duration);
         if (!d.ok() || d.value <= 0) bad_input("--for: " + (d.ok() ? "must be positive" : d.error));

@@ -18,7 +18,7 @@ namespace {
 
 struct RunArgs {
     std::string scenario;
-    std::optional<std::uint64_t> seed;
+    std::optional<std::string> seed;
     std::string out;
     std::vector<std::string> sets;
     bool no_plots = false;
@@ -68,7 +68,7 @@ class Progress {
 int run_command(const RunArgs& args) {
     // --seed goes in as an override so the scenario as run (effective_yaml) shows it.
     std::vector<std::string> sets = args.sets;
-    if (args.seed) sets.push_back("seed=" + std::to_string(*args.seed));
+    if (args.seed) sets.push_back("seed=" + std::to_string(parse_seed_flag("--seed", *args.seed)));
     sim::Scenario scenario = load_scenario_or_fail(args.scenario, sets);
     sim::RunConfig config;
     config.seed = scenario.seed;
@@ -127,7 +127,7 @@ void add_run_commands(CLI::App& app, int& exit_code) {
     auto args = std::make_shared<RunArgs>();
     auto* run = app.add_subcommand("run", "Run a scenario and write its report");
     run->add_option("SCENARIO", args->scenario, "scenario YAML file")->required();
-    run->add_option("--seed", args->seed, "master seed (default: the scenario's)");
+    run->add_option("--seed", args->seed, "master seed, 0 to 2^64-1 (default: the scenario's)");
     run->add_option("--out", args->out, "output folder (default runs/<scenario>-<seed>)");
     run->add_option("--set", args->sets, "override a scenario value: path=value (repeatable)")
         ->allow_extra_args(false);  // one value per --set, so SCENARIO may follow

@@ -297,6 +297,18 @@ std::optional<std::int64_t> Field::read_int(std::int64_t min, std::int64_t max) 
     return value;
 }
 
+std::optional<std::uint64_t> Field::read_u64() const {
+    if (!present()) return std::nullopt;
+    const std::string text = is_scalar() ? node_.Scalar() : std::string();
+    std::uint64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+        expected("an integer from 0 to " + std::to_string(UINT64_MAX));
+        return std::nullopt;
+    }
+    return value;
+}
+
 std::optional<double> Field::read_number(double min, double max, bool min_open,
                                          bool max_open) const {
     if (!present()) return std::nullopt;

@@ -104,6 +104,8 @@ class Field {
     // Typed reads (see the file comment for absent vs malformed).
     std::optional<std::string> read_string() const;
     std::optional<std::int64_t> read_int(std::int64_t min, std::int64_t max) const;
+    // A whole number from 0 to 2^64-1 (seeds).
+    std::optional<std::uint64_t> read_u64() const;
     // Bounds are inclusive unless the *_open flag says otherwise.
     std::optional<double> read_number(double min, double max, bool min_open = false,
                                       bool max_open = false) const;

@@ -111,8 +111,8 @@ Scenario read_scenario(const Field& root) {
                     "the scenario");
     read_name(root["name"], scenario.name);
     if (auto description = root["description"].read_string()) scenario.description = *description;
-    if (auto seed = root["seed"].read_int(0, std::numeric_limits<std::int64_t>::max())) {
-        scenario.seed = static_cast<std::uint64_t>(*seed);
+    if (auto seed = root["seed"].read_u64()) {
+        scenario.seed = *seed;
     }
     read_run_length(root, scenario);
     read_consensus(root["consensus"], scenario.consensus);

@@ -83,4 +83,29 @@ TEST(SweepJobs, ZeroSaysWhatIsAllowed) {
     EXPECT_FALSE(contains(r.err, "179769")) << r.err;
 }
 
+TEST(Seed, FullU64RangeAndAClearMessageOutsideIt) {
+    ScratchDir dir;
+    const std::string file = dir.write("tiny.yaml", kTiny);
+    const std::string out = (dir.path() / "o").string();
+    for (const char* bad : {"-1", "18446744073709551616", "1e3"}) {
+        SCOPED_TRACE(bad);
+        const BinaryRun r = run_chainsim({"run", file, "--seed", bad, "--out", out}, dir);
+        EXPECT_EQ(r.exit_code, kExitBadInput);
+        EXPECT_TRUE(contains(r.err, "--seed must be an integer from 0 to 18446744073709551615, got '" +
+                                        std::string(bad) + "'"))
+            << r.err;
+        EXPECT_FALSE(contains(r.err, "--set")) << r.err;
+    }
+    const BinaryRun top =
+        run_chainsim({"run", file, "--seed", "18446744073709551615", "--quiet", "--no-plots",
+                      "--out", out},
+                     dir);
+    ASSERT_EQ(top.exit_code, 0) << top.err;
+    const auto report = nlohmann::json::parse(chainsim_test::read_file(dir.path() / "o" / "report.json"));
+    EXPECT_EQ(report["seed"].get<std::uint64_t>(), UINT64_MAX);
+    // In the file too.
+    const BinaryRun in_file = validate_yaml(dir, std::string(kTiny) + "seed: 18446744073709551615\n");
+    EXPECT_EQ(in_file.exit_code, 0) << in_file.err;
+}
+
 }  // namespace
