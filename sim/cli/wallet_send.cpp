@@ -2,6 +2,9 @@
 // Reads the sender's next nonce from the node (GET /balance/{address}), signs, POSTs to
 // /transactions/new and prints {"tx": the JSON posted, "status": HTTP status, "response":
 // the body}. Exits 0 on 201, 1 otherwise.
+#include <charconv>
+#include <cstdint>
+
 #include "core/codec.h"
 #include "sim/cli/cli.h"
 #include "sim/live/api.h"
@@ -13,10 +16,23 @@ namespace {
 struct SendArgs {
     std::string key_file;
     std::string to;
-    std::uint64_t amount = 0;
-    std::uint64_t fee = 0;
+    std::string amount;
+    std::string fee = "0";
     std::string node;
 };
+
+// A whole number of coins given as `flag` TEXT; bad_input unless it is one (and, unless
+// `zero_ok`, positive), so a transfer the node must refuse is never signed or sent.
+std::uint64_t parse_coins(const std::string& flag, const std::string& text, bool zero_ok) {
+    std::uint64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    const bool whole = !text.empty() && ec == std::errc() && end == text.data() + text.size();
+    if (!whole || (value == 0 && !zero_ok)) {
+        bad_input(flag + " must be " + (zero_ok ? "a whole number, 0 or more" : "a positive whole number") +
+                  " (up to " + std::to_string(UINT64_MAX) + "), got '" + text + "'");
+    }
+    return value;
+}
 
 nlohmann::json body_json(const std::string& body) {
     auto j = nlohmann::json::parse(body, nullptr, false);
@@ -24,6 +40,9 @@ nlohmann::json body_json(const std::string& body) {
 }
 
 int wallet_send(const SendArgs& args) {
+    const std::uint64_t amount = parse_coins("--amount", args.amount, /*zero_ok=*/false);
+    const std::uint64_t fee = parse_coins("--fee", args.fee, /*zero_ok=*/true);
+    if (amount > UINT64_MAX - fee) bad_input("--amount plus --fee must not exceed 2^64-1");
     const core::PrivateKey key = load_key_file(args.key_file);
     const auto to = core::Address::from_hex(args.to);
     if (!to) bad_input("--to must be an address of 40 hex digits");
@@ -44,7 +63,7 @@ int wallet_send(const SendArgs& args) {
     }
 
     const core::TransactionRef tx = core::Transaction::sign_transfer(
-        key, *to, args.amount, args.fee, nonce->get<std::uint64_t>());
+        key, *to, amount, fee, nonce->get<std::uint64_t>());
     const nlohmann::json tx_json = core::tx_to_json(*tx);
     live::ClientRequest post;
     post.method = boost::beast::http::verb::post;

@@ -108,4 +108,21 @@ TEST(Seed, FullU64RangeAndAClearMessageOutsideIt) {
     EXPECT_EQ(in_file.exit_code, 0) << in_file.err;
 }
 
+TEST(WalletSend, ZeroAmountIsRefusedBeforeAnythingIsSent) {
+    ScratchDir dir;
+    const std::string key = (dir.path() / "key.json").string();
+    ASSERT_EQ(run_chainsim({"wallet", "new", "--out", key}, dir).exit_code, 0);
+    // Port 9 (discard) on loopback: nothing listens, so reaching the node would fail with 1.
+    for (const char* amount : {"0", "-3", "lots"}) {
+        SCOPED_TRACE(amount);
+        const BinaryRun r = run_chainsim({"wallet", "send", "--key", key, "--to",
+                                          std::string(40, 'a'), "--amount", amount, "--node",
+                                          "http://127.0.0.1:9"},
+                                         dir);
+        EXPECT_EQ(r.exit_code, kExitBadInput) << r.err;
+        EXPECT_TRUE(contains(r.err, "--amount must be a positive whole number")) << r.err;
+        EXPECT_EQ(r.out, "");
+    }
+}
+
 }  // namespace
