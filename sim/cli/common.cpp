@@ -30,6 +30,18 @@ sim::Scenario load_scenario_or_fail(const std::string& path, const std::vector<s
     return std::move(*load.scenario);
 }
 
+void scenario_build_error(const std::string& path, const std::vector<std::string>& sets,
+                          const std::string& error) {
+    const std::size_t colon = error.find(": ");
+    const std::string head = error.substr(0, colon);
+    const bool names_field =
+        colon != std::string::npos && !head.empty() &&
+        head.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.") == std::string::npos;
+    if (!names_field) bad_input(path + ": " + error);
+    bad_input("invalid scenario " + path + ":\n" + sim::field_place(path, sets, head) + ": " +
+              error);
+}
+
 std::uint64_t parse_seed_flag(const std::string& flag, const std::string& text) {
     std::uint64_t value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);

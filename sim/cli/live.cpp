@@ -142,7 +142,7 @@ int run_live(const LiveArgs& args) {
 
     asio::io_context io(1);
     auto created = live::LiveNetwork::create(io, scenario, options);
-    if (!created) bad_input(args.scenario + ": " + created.error());
+    if (!created) scenario_build_error(args.scenario, args.sets, created.error());
     std::unique_ptr<live::LiveNetwork> net = std::move(*created);
     for (const std::string& w : net->warnings())
         std::cerr << "chainsim: warning: " << w << "\n";

@@ -81,7 +81,7 @@ int run_command(const RunArgs& args) {
 
     sim::Expected<sim::RunOutcome> outcome = sim::run_scenario(scenario, config);
     progress->finish();
-    if (!outcome) bad_input(args.scenario + ": " + outcome.error());
+    if (!outcome) scenario_build_error(args.scenario, sets, outcome.error());
     for (const auto& w : outcome->warnings)
         std::cerr << "chainsim: warning: " << w << "\n";
 
@@ -152,7 +152,9 @@ void add_run_commands(CLI::App& app, int& exit_code) {
         sim::RunOptions options;
         options.seed = scenario.seed;
         auto world = sim::World::create(scenario, options);
-        if (!world) bad_input(*path + ": " + world.error());
+        if (!world) scenario_build_error(*path, *sets, world.error());
+        for (const std::string& w : (*world)->warnings())
+            std::cerr << "chainsim: warning: " << w << "\n";
         std::cout << *path << ": valid (" << scenario.network.nodes << " nodes, "
                   << scenario.events.size() << " events, " << scenario.expectations.size()
                   << " expectations)\n";

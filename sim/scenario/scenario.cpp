@@ -15,6 +15,7 @@
 #include "sim/scenario/overrides.h"
 #include "sim/scenario/reader.h"
 #include "sim/scenario/sections.h"
+#include "sim/scenario/units.h"
 
 namespace sim {
 namespace {
@@ -203,3 +204,38 @@ ScenarioLoad load_scenario(const std::string& path, const std::vector<std::strin
 }
 
 }  // namespace sim
+std::string field_place(const std::string& path, const std::vector<std::string>& overrides,
+                        const std::string& field_path) {
+    for (auto it = overrides.rbegin(); it != overrides.rend(); ++it) {
+        const std::string set_path(trim_blanks(
+            std::string_view(*it).substr(0, std::min(it->find('='), it->size()))));
+        if (field_path == set_path || field_path.rfind(set_path + ".", 0) == 0) return "--set " + *it;
+    }
+    try {
+        YAML::Node node = YAML::LoadFile(path);
+        for (std::size_t start = 0; start <= field_path.size();) {
+            std::size_t dot = std::min(field_path.find('.', start), field_path.size());
+            const std::string key = field_path.substr(start, dot - start);
+            YAML::Node next;
+            if (node.IsSequence()) {
+                if (key.empty() || key.find_first_not_of("0123456789") != std::string::npos ||
+                    key.size() > 9 || std::stoul(key) >= node.size()) {
+                    return path;
+                }
+                next.reset(node[std::stoul(key)]);
+            } else if (const YAML::Node& map = node; map.IsMap() && map[key]) {
+                next.reset(map[key]);
+            } else {
+                return path;
+            }
+            node.reset(next);
+            start = dot + 1;
+        }
+        const YAML::Mark mark = node.Mark();
+        if (mark.is_null()) return path;
+        return path + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+    } catch (const std::exception&) {
+        return path;
+    }
+}
+

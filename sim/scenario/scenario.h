@@ -72,4 +72,12 @@ struct ScenarioLoad {
                                                const std::string& display_name,
                                                const std::vector<std::string>& overrides = {});
 
+// Where the field at dotted `field_path` (e.g. "mining.1.strategy") was written, for
+// messages about a loaded scenario: "--set TEXT" when one of `overrides` set it or a map on
+// the way to it (the last such wins, as when applied), else "FILE:LINE:COL" from the
+// scenario file at `path`, else just `path`. Never throws.
+[[nodiscard]] std::string field_place(const std::string& path,
+                                      const std::vector<std::string>& overrides,
+                                      const std::string& field_path);
+
 }  // namespace sim

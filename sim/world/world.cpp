@@ -61,9 +61,11 @@ Expected<std::unique_ptr<World>> World::create(const Scenario& scenario, RunOpti
 
 Status World::build() {
     const int n = scenario_.network.nodes;
-    for (const MinerSpec& m : scenario_.mining) {
+    for (std::size_t i = 0; i < scenario_.mining.size(); ++i) {
+        const MinerSpec& m = scenario_.mining[i];
         if (m.strategy != MinerStrategy::kHonest) {
-            return Error{"mining strategy '" + std::string(strategy_name(m.strategy)) +
+            return Error{"mining." + std::to_string(i) + ".strategy: strategy '" +
+                         std::string(strategy_name(m.strategy)) +
                          "' is not implemented yet; only honest miners are simulated"};
         }
     }

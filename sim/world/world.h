@@ -106,6 +106,9 @@ class World final : private core::NodeObserver {
     void send(int from, int to, core::MessagePtr message);
     void deliver(int from, int to, core::MessagePtr message);
     core::Nanos processing_cost(const core::Message& message) const;
+    // What building found worth saying but not refusing (a disconnected graph); the same
+    // lines end up in RunResult::warnings.
+    const std::vector<std::string>& warnings() const { return warnings_; }
     void on_link_change(int a, int b, bool up);
 
     // Mining.

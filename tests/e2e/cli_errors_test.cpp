@@ -186,7 +186,8 @@ TEST(CliErrors, BadFlag) {
     EXPECT_TRUE(contains(flag.err, "--fast")) << flag.err;
 }
 
-// What only building the world can tell (a strategy not simulated yet) is bad input too.
+// What only building the world can tell (a strategy not simulated yet) is bad input too,
+// placed at the field's line like any scenario error.
 TEST(CliErrors, ScenarioTheWorldCannotBuild) {
     ScratchDir dir;
     const std::string file = dir.write("selfish.yaml",
@@ -200,8 +201,9 @@ TEST(CliErrors, ScenarioTheWorldCannotBuild) {
     for (const char* command : {"validate", "run"}) {
         const BinaryRun r = run_chainsim(command_args(command, file, dir), dir);
         EXPECT_EQ(r.exit_code, kExitBadInput) << command;
-        EXPECT_TRUE(contains(r.err, file + ": ")) << r.err;
-        EXPECT_TRUE(contains(r.err, "selfish")) << r.err;
+        EXPECT_TRUE(contains(r.err, "invalid scenario " + file + ":\n" + file +
+                                        ":7:40: mining.1.strategy: strategy 'selfish'"))
+            << r.err;
     }
 }
 

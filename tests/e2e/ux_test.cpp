@@ -108,6 +108,25 @@ TEST(Seed, FullU64RangeAndAClearMessageOutsideIt) {
     EXPECT_EQ(in_file.exit_code, 0) << in_file.err;
 }
 
+TEST(Validate, PrintsTheWarningsRunPrints) {
+    ScratchDir dir;
+    const std::string yaml = std::string(
+        "name: sparse\n"
+        "duration: 10m\n"
+        "consensus: {block_interval: 1m, pow_bits: 8}\n"
+        "network:\n"
+        "  nodes: 40\n"
+        "  topology: {kind: erdos-renyi, p: 0.001}\n");
+    const BinaryRun v = validate_yaml(dir, yaml);
+    EXPECT_EQ(v.exit_code, 0) << v.err;
+    EXPECT_TRUE(contains(v.err, "chainsim: warning: the network graph is disconnected (")) << v.err;
+    const BinaryRun r = run_chainsim({"run", (dir.path() / "s.yaml").string(), "--quiet", "--no-plots", "--out",
+                                      (dir.path() / "o").string()},
+                                     dir);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(v.err, r.err);  // the same warnings, word for word
+}
+
 TEST(WalletSend, ZeroAmountIsRefusedBeforeAnythingIsSent) {
     ScratchDir dir;
     const std::string key = (dir.path() / "key.json").string();
