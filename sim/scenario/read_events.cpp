@@ -161,18 +161,55 @@ bool read_event(const Field& field, int nodes, core::Nanos duration, EventSpec& 
     return read_action(field, actions.front(), nodes, out) && ok;
 }
 
+// A restart brings back crashed nodes; one naming a node that is up at that time would do
+// nothing (and report a meaningless convergence), so it is an error at the restart.
+// `restart: all` brings back whichever nodes are down, so it needs only one of them.
+void check_restarts(const Field& list, const std::vector<std::pair<EventSpec, std::size_t>>& timeline,
+                    int nodes) {
+    std::vector<bool> down(static_cast<std::size_t>(std::max(nodes, 0)), false);
+    for (const auto& [event, index] : timeline) {
+        if (event.kind == EventKind::kCrash) {
+            for (int node : event.nodes)
+                down[static_cast<std::size_t>(node)] = true;
+            continue;
+        }
+        if (event.kind != EventKind::kRestart) continue;
+        std::vector<int> up, back;
+        for (int node : event.nodes)
+            (down[static_cast<std::size_t>(node)] ? back : up).push_back(node);
+        const Field field = list.at(index)["restart"];
+        const bool all = field.scalar() == "all";
+        if (back.empty()) {
+            field.error(concat("no node is down at ", format_duration(event.at),
+                               " (none crashed before), so this restart would do nothing; "
+                               "restart names nodes an earlier crash took down"));
+        } else if (!up.empty() && !all) {
+            field.error(concat("node(s) ", format_node_set(up), " did not crash before ",
+                               format_duration(event.at), ", so they cannot restart; down then: ",
+                               format_node_set(back)));
+        }
+        for (int node : back)
+            down[static_cast<std::size_t>(node)] = false;
+    }
+}
+
 }  // namespace
 
 void read_events(const Field& field, int nodes, core::Nanos duration, std::vector<EventSpec>& out) {
     out.clear();
     if (!field.present()) return;
     if (!field.expect_sequence(R"(a list of events such as [{at: 30m, heal: all}])")) return;
+    std::vector<std::pair<EventSpec, std::size_t>> timeline;  // (event, index in the list)
     for (std::size_t i = 0; i < field.size(); ++i) {
         EventSpec event;
-        if (read_event(field.at(i), nodes, duration, event)) out.push_back(std::move(event));
+        if (read_event(field.at(i), nodes, duration, event)) timeline.emplace_back(std::move(event), i);
     }
-    std::stable_sort(out.begin(), out.end(),
-                     [](const EventSpec& a, const EventSpec& b) { return a.at < b.at; });
+    std::stable_sort(timeline.begin(), timeline.end(),
+                     [](const auto& a, const auto& b) { return a.first.at < b.first.at; });
+    // With an entry unreadable, a restart could only be checked against a guess.
+    if (timeline.size() == field.size()) check_restarts(field, timeline, nodes);
+    for (auto& entry : timeline)
+        out.push_back(std::move(entry.first));
 }
 
 void read_expectations(const Field& field, std::vector<ExpectationSpec>& out) {

@@ -127,6 +127,22 @@ TEST(Validate, PrintsTheWarningsRunPrints) {
     EXPECT_EQ(v.err, r.err);  // the same warnings, word for word
 }
 
+TEST(Restart, OfANodeThatNeverCrashedIsRefused) {
+    ScratchDir dir;
+    const std::string base = std::string(kTiny) + "events:\n";
+    const BinaryRun never = validate_yaml(dir, base + "  - {at: 5m, restart: \"2\"}\n");
+    EXPECT_EQ(never.exit_code, kExitBadInput);
+    EXPECT_TRUE(contains(never.err, "s.yaml:7:23: events.0.restart: no node is down at 5m")) << never.err;
+    const BinaryRun partly = validate_yaml(
+        dir, base + "  - {at: 5m, crash: \"1\"}\n  - {at: 9m, restart: \"1-2\"}\n");
+    EXPECT_EQ(partly.exit_code, kExitBadInput);
+    EXPECT_TRUE(contains(partly.err, "events.1.restart: node(s) 2 did not crash before 9m")) << partly.err;
+    // Listed out of order, the crash still comes first; restart: all brings back the down ones.
+    const BinaryRun ok = validate_yaml(
+        dir, base + "  - {at: 9m, restart: all}\n  - {at: 5m, crash: \"1\"}\n");
+    EXPECT_EQ(ok.exit_code, 0) << ok.err;
+}
+
 TEST(WalletSend, ZeroAmountIsRefusedBeforeAnythingIsSent) {
     ScratchDir dir;
     const std::string key = (dir.path() / "key.json").string();
