@@ -26,6 +26,22 @@ using scenario_internal::Place;
 
 constexpr core::Nanos kMinSampleStep = core::kMillisecond;
 
+// The first tab in the leading blanks of a line up to `last_line` (1-based; 0: any line):
+// what a "syntax error" from yaml-cpp most often means to a user who indents with tabs.
+std::optional<Place> first_indent_tab(const std::string& text, int last_line) {
+    int line = 1;
+    for (std::size_t start = 0; start < text.size(); ++line) {
+        if (last_line > 0 && line > last_line) break;
+        std::size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        for (std::size_t i = start; i < end && (text[i] == ' ' || text[i] == '\t'); ++i) {
+            if (text[i] == '\t') return Place{line, static_cast<int>(i - start) + 1, ""};
+        }
+        start = end + 1;
+    }
+    return std::nullopt;
+}
+
 bool is_name_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
            c == '_' || c == '.';
@@ -53,6 +69,14 @@ void read_run_length(const Field& root, Scenario& out) {
         return;
     }
     if (!duration.present() && !until.present()) {
+        // An empty `duration:` (in the file, or `--set duration=`) is where it went wrong.
+        const Field& emptied = duration.node().IsDefined() ? duration : until;
+        if (emptied.node().IsDefined()) {
+            emptied.error(
+                "empty, so the run has no length: give duration (e.g. duration: 3h) or until "
+                "(e.g. until: {height: 500})");
+            return;
+        }
         root.error(
             "missing how long to run: give duration (e.g. duration: 3h) or until "
             "(e.g. until: {height: 500})");
@@ -156,8 +180,14 @@ ScenarioLoad parse_scenario_text(const std::string& text, const std::string& dis
         try {
             document = YAML::Load(text);
         } catch (const YAML::ParserException& e) {
-            Place place{e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.column + 1, ""};
-            diagnostics.add(place, "", "YAML syntax error: " + e.msg);
+            const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
+            if (const auto tab = first_indent_tab(text, line)) {
+                diagnostics.add(*tab, "",
+                                "a tab in the indentation: YAML indents with spaces only "
+                                "(the parser said: " + e.msg + ")");
+            } else {
+                diagnostics.add(Place{line, e.mark.column + 1, ""}, "", "YAML syntax error: " + e.msg);
+            }
         }
         scenario_internal::apply_overrides(overrides, document, diagnostics);
         Field root = Field::root(diagnostics, document);
@@ -180,30 +210,6 @@ ScenarioLoad parse_scenario_text(const std::string& text, const std::string& dis
     return result;
 }
 
-ScenarioLoad load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
-    ScenarioLoad result;
-    try {
-        std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                                             &std::fclose);
-        int error = file ? 0 : errno;
-        std::string text;
-        if (file) {
-            char buffer[1 << 16];
-            std::size_t n = 0;
-            errno = 0;
-            while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0)
-                text.append(buffer, n);
-            if (std::ferror(file.get())) error = errno != 0 ? errno : EIO;
-        }
-        if (error == 0) return parse_scenario_text(text, path, overrides);
-        result.errors.push_back(path + ": cannot read the scenario file: " + std::strerror(error));
-    } catch (const std::exception& e) {
-        result.errors.push_back(path + ": cannot read the scenario file: " + e.what());
-    }
-    return result;
-}
-
-}  // namespace sim
 std::string field_place(const std::string& path, const std::vector<std::string>& overrides,
                         const std::string& field_path) {
     for (auto it = overrides.rbegin(); it != overrides.rend(); ++it) {
@@ -239,3 +245,27 @@ std::string field_place(const std::string& path, const std::vector<std::string>&
     }
 }
 
+ScenarioLoad load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+    ScenarioLoad result;
+    try {
+        std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
+                                                             &std::fclose);
+        int error = file ? 0 : errno;
+        std::string text;
+        if (file) {
+            char buffer[1 << 16];
+            std::size_t n = 0;
+            errno = 0;
+            while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0)
+                text.append(buffer, n);
+            if (std::ferror(file.get())) error = errno != 0 ? errno : EIO;
+        }
+        if (error == 0) return parse_scenario_text(text, path, overrides);
+        result.errors.push_back(path + ": cannot read the scenario file: " + std::strerror(error));
+    } catch (const std::exception& e) {
+        result.errors.push_back(path + ": cannot read the scenario file: " + e.what());
+    }
+    return result;
+}
+
+}  // namespace sim

@@ -143,6 +143,14 @@ TEST(Restart, OfANodeThatNeverCrashedIsRefused) {
     EXPECT_EQ(ok.exit_code, 0) << ok.err;
 }
 
+TEST(Yaml, ATabInTheIndentationIsNamed) {
+    ScratchDir dir;
+    const BinaryRun r = validate_yaml(dir, "name: t\nduration: 1h\nnetwork:\n\tnodes: 4\n");
+    EXPECT_EQ(r.exit_code, kExitBadInput);
+    EXPECT_TRUE(contains(r.err, "s.yaml:4:1: a tab in the indentation: YAML indents with spaces only"))
+        << r.err;
+}
+
 TEST(WalletSend, ZeroAmountIsRefusedBeforeAnythingIsSent) {
     ScratchDir dir;
     const std::string key = (dir.path() / "key.json").string();
