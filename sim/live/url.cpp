@@ -29,6 +29,11 @@ PeerUrlParse parse_peer_url(std::string_view text) {
     if (text.substr(0, kScheme.size()) != kScheme) return fail("it must start with http://");
     std::string_view rest = text.substr(kScheme.size());
     if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+    // A peer is a host and port only; say so instead of misreading "5000/x" as the port.
+    if (const auto extra = rest.find_first_of("/?#"); extra != std::string_view::npos) {
+        return fail("a peer URL has no path, query or fragment, but this one has '" +
+                    std::string(rest.substr(extra, 100)) + "' after host:port");
+    }
 
     PeerUrl url;
     std::string_view port_text;

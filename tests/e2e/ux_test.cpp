@@ -151,6 +151,29 @@ TEST(Yaml, ATabInTheIndentationIsNamed) {
         << r.err;
 }
 
+TEST(Messages, NameTheRealFieldAndPlace) {
+    ScratchDir dir;
+    // Emptying the duration names the --set, not line 1 of the file.
+    const BinaryRun empty = validate_yaml(dir, kTiny, {"--set", "duration="});
+    EXPECT_EQ(empty.exit_code, kExitBadInput);
+    EXPECT_TRUE(contains(empty.err, "--set duration=: duration: empty, so the run has no length"))
+        << empty.err;
+    // A strategy the world cannot run is placed at its line.
+    const BinaryRun strategy = validate_yaml(dir, std::string(kTiny) +
+                                                      "mining:\n"
+                                                      "  - {nodes: \"0-2\", share: 0.7}\n"
+                                                      "  - {nodes: \"3\", share: 0.3, strategy: selfish}\n");
+    EXPECT_EQ(strategy.exit_code, kExitBadInput);
+    EXPECT_TRUE(contains(strategy.err, "s.yaml:8:40: mining.1.strategy: ")) << strategy.err;
+    // A peer URL with a path says so instead of blaming the port.
+    for (const char* url : {"http://127.0.0.1:5000/x", "http://127.0.0.1:5000?a=1"}) {
+        const BinaryRun peer = run_chainsim({"node", "--port", "0", "--peer", url}, dir);
+        EXPECT_EQ(peer.exit_code, kExitBadInput);
+        EXPECT_TRUE(contains(peer.err, "has no path, query or fragment")) << peer.err;
+        EXPECT_FALSE(contains(peer.err, "the port must be")) << peer.err;
+    }
+}
+
 TEST(WalletSend, ZeroAmountIsRefusedBeforeAnythingIsSent) {
     ScratchDir dir;
     const std::string key = (dir.path() / "key.json").string();
