@@ -189,6 +189,7 @@ void summary(std::ostringstream& o, const json& r) {
                 row(o, "rejected: " + escape(it.key()), show(it.value()));
         }
         const std::string k = show(field(tx, "/confirmations"));
+        row(o, "with k=" + k + " confirmations", show(field(tx, "/confirmed_k")));
         row(o, "confirmation (k=" + k + "): median",
             show(field(tx, "/confirmation_s/median"), 1, "s"));
         row(o, "confirmation (k=" + k + "): p90", show(field(tx, "/confirmation_s/p90"), 1, "s"));

@@ -229,6 +229,7 @@ json build_report(const Recorder& rec, const RunInfo& info) {
           {"misclassified", misclassified},
           {"invalid_confirmed", invalid_confirmed},
           {"confirmations", k},
+          {"confirmed_k", confirmation_s.size()},
           {"confirmation_s",
            {{"median", optional_number(percentile(confirmation_s, 0.5))},
             {"p90", optional_number(percentile(confirmation_s, 0.9))}}}}},

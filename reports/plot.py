@@ -444,7 +444,7 @@ def plot_confirmations(run, out):
         return save(fig, out)
     ys = [(i + 1) / len(values) for i in range(len(values))]
     ax.step(values, ys, where="post", color=MAIN_COLOUR, lw=1.5,
-            label=f"{len(values)} of {len(run.txs)} submitted")
+            label=f"{len(values)} with k = {k} ({of_what}{len(run.txs)} submitted)")
     for q, colour in ((0.5, QUANTILE_COLOURS["t50"]), (0.9, QUANTILE_COLOURS["t90"])):
         v = quantile(values, q)
         ax.axvline(v, color=colour, ls="--", lw=1, label=f"p{int(q * 100)} = {v:.1f} s")
@@ -525,6 +525,8 @@ def plot_sweep(folder):
         for point in points:
             key = tuple(str(point["params"][p]) for p in others)
             groups.setdefault(key, []).append(point)
+    included = run.report.get("transactions", {}).get("confirmed")
+    of_what = f"{included} in the main chain, " if included is not None else ""
         for ax, (metric, label) in zip(axes, SWEEP_METRICS):
             ax.set_xlabel(f"{param} ({unit})" if unit else param)
             ax.set_ylabel(label)

@@ -123,9 +123,17 @@ std::string summarize(const nlohmann::json& r) {
          "); reorgs " + r["reorgs"]["count"].dump() + " (deepest " +
          r["reorgs"]["max_depth"].dump() + ")\n";
     const auto& p = r["propagation"];
-    s += "propagation (median over blocks): 50% " + num(p["t50_ms"]["median"], "%.1f") +
-         " ms, 90% " + num(p["t90_ms"]["median"], "%.1f") + " ms, 100% " +
-         num(p["t100_ms"]["median"], "%.1f") + " ms\n";
+    auto ms = [&](const nlohmann::json& v) {
+        return v.is_null() ? std::string("n/a") : fmt("%.1f", v.get<double>()) + " ms";
+    };
+    if (p["t50_ms"]["median"].is_null()) {
+        s += b["mined"].get<std::uint64_t>() == 0
+                 ? "propagation: no data (no block was mined)\n"
+                 : "propagation: no data (no block reached half the nodes)\n";
+    } else {
+        s += "propagation (median over blocks): 50% " + ms(p["t50_ms"]["median"]) + ", 90% " +
+             ms(p["t90_ms"]["median"]) + ", 100% " + ms(p["t100_ms"]["median"]) + "\n";
+    }
     s += "tip agreement: min " + num(r["tip_agreement"]["min"], "%.3f") + ", mean " +
          num(r["tip_agreement"]["mean"], "%.3f") + "\n";
     for (const auto& c : r["convergence"]) {
@@ -137,9 +145,14 @@ std::string summarize(const nlohmann::json& r) {
     }
     const auto& t = r["transactions"];
     if (t["submitted"].get<std::uint64_t>() > 0) {
+        // "confirmed" counts inclusion in the main chain; the latency is to k blocks deep,
+        // which fewer transactions reach by the end of the run (the confirmations plot's count).
+        const std::string k = t["confirmations"].dump();
         s += "transactions: " + t["submitted"].dump() + " submitted, " + t["confirmed"].dump() +
-             " confirmed, rejected " + t["rejected"].dump() + ", confirmation median " +
-             num(t["confirmation_s"]["median"], "%.1f") + " s\n";
+             " in the main chain, " + t["confirmed_k"].dump() + " with k=" + k +
+             " confirmations (median " + num(t["confirmation_s"]["median"], "%.1f") +
+             " s, p90 " + num(t["confirmation_s"]["p90"], "%.1f") + " s), rejected " +
+             t["rejected"].dump() + "\n";
     }
     for (const auto& e : r["expectations"]) {
         s += std::string("expect ") + e["name"].get<std::string>() + ": " +

@@ -174,6 +174,34 @@ TEST(Messages, NameTheRealFieldAndPlace) {
     }
 }
 
+TEST(Summary, NoPropagationDataSaysSo) {
+    ScratchDir dir;
+    const std::string file = dir.write(
+        "idle.yaml", std::string(kTiny) + "events:\n  - {at: 0s, hashrate: {nodes: all, share: 0}}\n");
+    const BinaryRun r =
+        run_chainsim({"run", file, "--no-plots", "--out", (dir.path() / "o").string()}, dir);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "propagation: no data (no block was mined)")) << r.out;
+    EXPECT_FALSE(contains(r.out, "n/a ms")) << r.out;
+}
+
+TEST(Summary, ConfirmationsSayWhichKAndCountLikeThePlot) {
+    ScratchDir dir;
+    const std::string file = dir.write("tx.yaml", std::string(kTiny) +
+                                                      "workload: {accounts: 20, tx_rate: 1/s}\n"
+                                                      "report: {confirmations: 3}\n");
+    const BinaryRun r =
+        run_chainsim({"run", file, "--no-plots", "--out", (dir.path() / "o").string()}, dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto report = nlohmann::json::parse(chainsim_test::read_file(dir.path() / "o" / "report.json"));
+    const auto& t = report["transactions"];
+    ASSERT_TRUE(t.contains("confirmed_k")) << t.dump();
+    EXPECT_LE(t["confirmed_k"].get<int>(), t["confirmed"].get<int>());
+    EXPECT_TRUE(contains(r.out, t["confirmed"].dump() + " in the main chain, " +
+                                    t["confirmed_k"].dump() + " with k=3 confirmations"))
+        << r.out;
+}
+
 TEST(WalletSend, ZeroAmountIsRefusedBeforeAnythingIsSent) {
     ScratchDir dir;
     const std::string key = (dir.path() / "key.json").string();

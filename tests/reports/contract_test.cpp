@@ -234,6 +234,11 @@ void expect_series_match(const fs::path& dir, const json& r, bool workload) {
         for (const auto& row : txs.rows)
             included += row.at(txs.column("included_s")).empty() ? 0 : 1;
         EXPECT_EQ(included, r["transactions"]["confirmed"].get<std::size_t>());
+        // confirmed_k is what the confirmations plot counts: rows with a confirmation time.
+        std::size_t deep = 0;
+        for (const auto& row : txs.rows)
+            deep += row.at(txs.column("confirmation_s")).empty() ? 0 : 1;
+        EXPECT_EQ(deep, r["transactions"].value("confirmed_k", std::size_t{0} - 1));
     }
 }
 
