@@ -19,14 +19,16 @@ std::vector<reports::MinerGroup> miner_groups(const Scenario& scenario) {
     return groups;
 }
 
-nlohmann::json network_json(const NetworkCounters& c) {
-    return {{"sent", c.sent},
+// A message a node could not relay (withheld) counts as sent and dropped for its cause, as
+// one the network dropped would: sent = delivered + dropped + still in flight.
+nlohmann::json network_json(const NetworkCounters& c, const RelayWithheld& w) {
+    return {{"sent", c.sent + w.total()},
             {"delivered", c.delivered},
             {"dropped",
              {{"no_link", c.dropped_no_link},
-              {"cut", c.dropped_cut},
-              {"node_down", c.dropped_node_down},
-              {"partition", c.dropped_partition},
+              {"cut", c.dropped_cut + w.cut},
+              {"node_down", c.dropped_node_down + w.node_down},
+              {"partition", c.dropped_partition + w.partition},
               {"loss", c.dropped_loss},
               {"in_flight", c.dropped_in_flight}}}};
 }
@@ -86,7 +88,7 @@ Expected<RunOutcome> run_scenario(const Scenario& scenario, const RunConfig& con
     info.miners = miner_groups(scenario);
     info.extra = {{"trace_events", result.trace_events},
                   {"shared_validation", config.shared_validation},
-                  {"network", network_json(result.network)},
+                  {"network", network_json(result.network, result.withheld)},
                   {"blocks_rejected", result.blocks_rejected},
                   {"warnings", result.warnings}};
     if (outcome.divergence) {

@@ -39,7 +39,7 @@ void NodeHost::send(core::PeerId to, core::MessagePtr message) {
 }
 
 std::vector<core::PeerId> NodeHost::peers() const {
-    return world_.network_->usable_neighbors(id_);
+    return world_.relay_peers(id_);  // core::Node asks only when it relays
 }
 
 // --- Construction ------------------------------------------------------------------------
@@ -198,6 +198,7 @@ RunResult World::run() {
     result.sim_time = scheduler_.now();
     result.trace = trace_.records();
     result.network = network_->counters();
+    result.withheld = withheld_;
     result.warnings = warnings_;
     result.blocks_rejected = blocks_rejected_;
     return result;
@@ -222,6 +223,22 @@ core::Nanos World::processing_cost(const core::Message& m) const {
         default:
             return 0;
     }
+}
+
+std::vector<core::PeerId> World::relay_peers(int node) {
+    std::vector<core::PeerId> usable;
+    for (int neighbour : network_->neighbors(node)) {
+        if (network_->link_usable(node, neighbour)) {
+            usable.push_back(neighbour);
+        } else if (cut_links_.count({std::min(node, neighbour), std::max(node, neighbour)})) {
+            ++withheld_.cut;
+        } else if (!network_->node_up(neighbour) || !network_->node_up(node)) {
+            ++withheld_.node_down;
+        } else {
+            ++withheld_.partition;
+        }
+    }
+    return usable;
 }
 
 void World::send(int from, int to, core::MessagePtr message) {
@@ -329,10 +346,10 @@ void World::apply_event(std::size_t index) {
             measure = true;
             break;
         case EventKind::kCut:
-            (void)network_->cut(e.a, e.b);
+            if (network_->cut(e.a, e.b).ok()) cut_links_.insert({std::min(e.a, e.b), std::max(e.a, e.b)});
             break;
         case EventKind::kRestore:
-            (void)network_->restore(e.a, e.b);
+            if (network_->restore(e.a, e.b).ok()) cut_links_.erase({std::min(e.a, e.b), std::max(e.a, e.b)});
             measure = true;
             break;
         case EventKind::kCrash:

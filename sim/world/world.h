@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,16 @@ struct RunOptions {
     std::function<void(core::Nanos, core::Nanos, std::uint64_t)> progress;
 };
 
+// Relays a node could not make: core::Node relays to transport peers(), which are only the
+// neighbours over a usable link, so these never reach the network. Each is one message to
+// one graph neighbour, by the first cause that applies (the network's order).
+struct RelayWithheld {
+    std::uint64_t cut = 0;        // the link to the neighbour was cut
+    std::uint64_t node_down = 0;  // the neighbour was down
+    std::uint64_t partition = 0;  // the neighbour was across a partition
+    std::uint64_t total() const { return cut + node_down + partition; }
+};
+
 struct RunResult {
     std::string trace_digest;
     std::uint64_t events = 0;        // scheduler events executed
@@ -50,6 +61,7 @@ struct RunResult {
     core::Nanos sim_time = 0;        // where the run ended
     std::vector<TraceRecord> trace;  // with RunOptions::record_trace
     NetworkCounters network;
+    RelayWithheld withheld;
     std::vector<std::string> warnings;
     std::uint64_t blocks_rejected = 0;  // block rejections on any node (never expected)
 };
@@ -94,6 +106,9 @@ class World final : private core::NodeObserver {
     int node_count() const { return static_cast<int>(hosts_.size()); }
     const core::Node& node(int i) const { return *hosts_[i]->node; }
     bool node_up(int i) const { return hosts_[i]->up; }
+    // What building found worth saying but not refusing (a disconnected graph); the same
+    // lines end up in RunResult::warnings.
+    const std::vector<std::string>& warnings() const { return warnings_; }
     // Network hashrate (hashes per simulated second) that gives block_interval at pow_bits.
     double calibrated_hashrate() const { return total_hashrate_; }
 
@@ -104,11 +119,10 @@ class World final : private core::NodeObserver {
 
     // Network and nodes.
     void send(int from, int to, core::MessagePtr message);
+    // The neighbours `node` can relay to now; counts the others into withheld_.
+    std::vector<core::PeerId> relay_peers(int node);
     void deliver(int from, int to, core::MessagePtr message);
     core::Nanos processing_cost(const core::Message& message) const;
-    // What building found worth saying but not refusing (a disconnected graph); the same
-    // lines end up in RunResult::warnings.
-    const std::vector<std::string>& warnings() const { return warnings_; }
     void on_link_change(int a, int b, bool up);
 
     // Mining.
@@ -146,6 +160,8 @@ class World final : private core::NodeObserver {
     reports::Recorder recorder_;
     Trace trace_;
     std::vector<std::string> warnings_;
+    std::set<std::pair<int, int>> cut_links_;  // (lower, higher) node of each cut link
+    RelayWithheld withheld_;
 
     Rng mining_rng_;
     Rng latency_rng_;
