@@ -31,6 +31,11 @@ FAULT_COLOURS = {"partition": "#ff9f1c", "crash": "#7f7f7f", "cut": "#9467bd"}
 FAULT_LABELS = {"partition": "partition", "crash": "node(s) down", "cut": "link cut"}
 MARK_COLOUR = "#2ca02c"
 QUANTILE_COLOURS = {"t50": "#2ca02c", "t90": "#ff7f0e", "t100": "#d62728"}
+# t90 and t100 often coincide (every node has a block once most do): t100 is drawn thinner
+# and dashed over a wider t90, so both stay visible where they overlap.
+QUANTILE_STYLES = {"t50": {"lw": 1.6, "ls": "-", "zorder": 2},
+                   "t90": {"lw": 3.2, "ls": "-", "zorder": 2},
+                   "t100": {"lw": 1.3, "ls": (0, (4, 2)), "zorder": 3}}
 
 
 class BadInput(Exception):
@@ -155,66 +160,120 @@ def time_unit(end_s):
 
 # --- Fault timeline ------------------------------------------------------------------------
 
+# How each kind of fault is drawn on the time plots. A partition and down nodes shade the
+# whole height; a cut link, which affects one link only, is a strip along the bottom; a
+# latency setting is a strip along the top from its event to the next latency event.
+FAULT_STYLE = {
+    "partition": {"colour": FAULT_COLOURS["partition"], "ymin": 0.0, "ymax": 1.0, "alpha": 0.18},
+    "crash": {"colour": FAULT_COLOURS["crash"], "ymin": 0.0, "ymax": 1.0, "alpha": 0.18},
+    "cut": {"colour": FAULT_COLOURS["cut"], "ymin": 0.0, "ymax": 0.06, "alpha": 0.55},
+    "latency": {"colour": "#17becf", "ymin": 0.94, "ymax": 1.0, "alpha": 0.55},
+}
+FAULT_LABELS["latency"] = "latency"
+# Labels closer than this fraction of the time axis are joined into one.
+LABEL_GAP = 0.025
+
 
 def fault_spans(events, end_s):
-    """Shaded intervals (start_s, end_s, kind) and point markers (t_s, description).
+    """Drawn intervals (start_s, end_s, kind, text) and point markers (t_s, description).
 
     A partition lasts until a heal or the next partition; crashed nodes until every one of
-    them restarted; a cut link until it is restored. Anything still open ends with the run.
+    them restarted; a cut link until it is restored; a latency setting until the next one.
+    Anything still open ends with the run. `text` says what the interval is, with its value
+    ("cut 3-4", "latency constant 2s").
     """
     spans, markers = [], []
-    partition_start = None
-    crashes = []  # (start, nodes still down; None for all)
-    cuts = {}     # link text -> start
+    partition = None  # (start, description)
+    crashes = []      # (start, nodes still down; None for all, description)
+    cuts = {}         # link text -> start
+    latency = None    # (start, description)
     for e in events:
-        kind, t = e["kind"], e["t_s"]
-        detail = e["description"].split(" ", 1)[1] if " " in e["description"] else ""
+        kind, t, description = e["kind"], e["t_s"], e["description"]
+        detail = description.split(" ", 1)[1] if " " in description else ""
         if kind == "partition":
-            if partition_start is not None:
-                spans.append((partition_start, t, "partition"))
-            partition_start = t
+            if partition is not None:
+                spans.append((partition[0], t, "partition", partition[1]))
+            partition = (t, description)
         elif kind == "heal":
-            if partition_start is not None:
-                spans.append((partition_start, t, "partition"))
-            partition_start = None
+            if partition is not None:
+                spans.append((partition[0], t, "partition", partition[1]))
+            partition = None
         elif kind == "crash":
-            crashes.append((t, parse_node_set(detail)))
+            crashes.append((t, parse_node_set(detail), description))
         elif kind == "restart":
             back = parse_node_set(detail)
             still_down = []
-            for start, nodes in crashes:
+            for start, nodes, text in crashes:
                 remaining = set() if back is None or nodes is None else nodes - back
                 if remaining:
-                    still_down.append((start, remaining))
+                    still_down.append((start, remaining, text))
                 else:
-                    spans.append((start, t, "crash"))
+                    spans.append((start, t, "crash", text))
             crashes = still_down
         elif kind == "cut":
             cuts.setdefault(detail, t)
         elif kind == "restore":
             if detail in cuts:
-                spans.append((cuts.pop(detail), t, "cut"))
-        markers.append((t, e["description"]))
-    if partition_start is not None:
-        spans.append((partition_start, end_s, "partition"))
-    spans += [(start, end_s, "crash") for start, _ in crashes]
-    spans += [(start, end_s, "cut") for start in cuts.values()]
+                spans.append((cuts.pop(detail), t, "cut", "cut " + detail))
+        elif kind == "latency":
+            if latency is not None:
+                spans.append((latency[0], t, "latency", latency[1]))
+            latency = (t, description)
+        markers.append((t, description))
+    if partition is not None:
+        spans.append((partition[0], end_s, "partition", partition[1]))
+    spans += [(start, end_s, "crash", text) for start, _, text in crashes]
+    spans += [(start, end_s, "cut", "cut " + link) for link, start in cuts.items()]
+    if latency is not None:
+        spans.append((latency[0], end_s, "latency", latency[1]))
     return spans, markers
 
 
+def label_groups(markers, end_s, gap=LABEL_GAP):
+    """Event labels that cannot overlap: markers closer than `gap` of the axis (0..end_s)
+    are joined into one label at the first one's time. Returns [(t_s, text)]."""
+    groups = []
+    span = end_s if end_s > 0 else 1.0
+    for t, text in sorted(markers, key=lambda m: m[0]):
+        if groups and (t - groups[-1][0]) / span < gap:
+            groups[-1] = (groups[-1][0], groups[-1][1] + "; " + text)
+        else:
+            groups.append((t, text))
+    return groups
+
+
+def convergence_label(converged):
+    """The legend entry of convergence lines: the kinds of event they follow, in order."""
+    kinds = []
+    for c in converged:
+        kind = str(c.get("event", "")).split(" ", 1)[0] or "event"
+        if kind not in kinds:
+            kinds.append(kind)
+    return "converged after " + "/".join(kinds)
+
+
 def shade_faults(ax, run, label_events=False):
-    """Shades fault intervals and draws a thin line at every fault event."""
+    """Draws every fault interval in its kind's style and a thin line at every event."""
     spans, markers = fault_spans(run.events, run.end_s)
     labelled = set()
-    for start, end, kind in spans:
+    for start, end, kind, text in spans:
+        style = FAULT_STYLE[kind]
         label = FAULT_LABELS[kind] if kind not in labelled else None
         labelled.add(kind)
-        ax.axvspan(run.t(start), run.t(end), color=FAULT_COLOURS[kind], alpha=0.18, lw=0,
-                   label=label)
-    for t, description in markers:
+        ax.axvspan(run.t(start), run.t(end), ymin=style["ymin"], ymax=style["ymax"],
+                   color=style["colour"], alpha=style["alpha"], lw=0, label=label)
+        if label_events and style["ymax"] - style["ymin"] < 1.0:
+            # Strips carry their value inside, where the time-point labels cannot collide.
+            y = style["ymin"] + 0.01 if style["ymin"] == 0.0 else style["ymax"] - 0.01
+            ax.text(run.t(start), y, " " + text, transform=ax.get_xaxis_transform(),
+                    va="bottom" if style["ymin"] == 0.0 else "top", ha="left", fontsize=7,
+                    color="#333333", clip_on=True)
+    for t, _ in markers:
         ax.axvline(run.t(t), color="#555555", lw=0.6, ls=":")
-        if label_events and len(markers) <= 12:
-            ax.text(run.t(t), 1.0, " " + description, transform=ax.get_xaxis_transform(),
+    groups = label_groups(markers, run.end_s)
+    if label_events and len(groups) <= 12:
+        for t, text in groups:
+            ax.text(run.t(t), 0.93, " " + text, transform=ax.get_xaxis_transform(),
                     rotation=90, va="top", ha="right", fontsize=7, color="#333333")
 
 
@@ -292,7 +351,7 @@ def plot_tip_agreement(run, out):
     converged = [c for c in run.report.get("convergence", []) if c.get("converged_at_s")]
     for i, c in enumerate(converged):
         top.axvline(run.t(c["converged_at_s"]), color=MARK_COLOUR, lw=1.2, ls="--",
-                    label="converged after heal/restart" if i == 0 else None)
+                    label=convergence_label(converged) if i == 0 else None)
     top.set_ylim(0, 1.05)
     bottom.set_ylim(bottom=0)
     top.set_xlim(0, run.t(run.end_s))
@@ -347,11 +406,11 @@ def plot_propagation(run, out):
     if points:
         curve.plot([0.0] + [m for m, _ in points], [0.0] + [f for _, f in points],
                    color=MAIN_COLOUR, lw=2, label="median over blocks")
-        for name, frac in (("t50", 0.5), ("t90", 0.9), ("t100", 1.0)):
+        for name, frac, marker in (("t50", 0.5, "o"), ("t90", 0.9, "s"), ("t100", 1.0, "D")):
             m = medians[columns.index(f"{name}_ms")]
             if m is not None:
-                curve.plot([m], [frac], "o", color=QUANTILE_COLOURS[name],
-                           label=f"{name} median {m:.0f} ms")
+                curve.plot([m], [frac], marker, color=QUANTILE_COLOURS[name],
+                           label=f"{name} median {m:.0f} ms", zorder=3)
     t100 = [r["t100_ms"] for r in rows if r["t100_ms"] is not None]
     if t100:
         limit = min(quantile(t100, 0.95), 4 * quantile(t100, 0.5))
@@ -375,14 +434,37 @@ def plot_propagation(run, out):
         drawn = True
         ys = [(i + 1) / total for i in range(len(values))]
         cdf.step(values, ys, where="post", color=QUANTILE_COLOURS[name],
-                 label=f"{name} ({len(values)} of {total} blocks)")
+                 label=f"{name} ({len(values)} of {total} blocks)", **QUANTILE_STYLES[name])
     if drawn:
-        cdf.set_xscale("log")
+        log_axis(cdf)
         cdf.set_ylim(0, 1.02)
         cdf.legend(loc="lower right", fontsize=8)
     else:
         no_data(cdf, "no block reached half the nodes")
     save(fig, out)
+
+
+def log_axis(ax):
+    """A log x axis with enough labelled ticks: when fewer than three powers of ten fall in
+    view, the decades alone leave one or two labels, so 2 and 5 times each decade are
+    labelled too (or round numbers, over a short range), as plain numbers."""
+    from matplotlib.ticker import (FixedLocator, FuncFormatter, LogLocator, MaxNLocator,
+                                   NullFormatter)
+    ax.set_xscale("log")
+    lo, hi = ax.get_xlim()
+    if lo <= 0:
+        return
+    decades = range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+    if sum(1 for d in decades if lo <= 10.0 ** d <= hi) >= 3:
+        return
+    nice = [m * 10.0 ** d for d in decades for m in (1, 2, 5) if lo <= m * 10.0 ** d <= hi]
+    if len(nice) >= 3:
+        ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    else:  # under a factor of ~4: evenly spaced round numbers read best
+        ticks = [v for v in MaxNLocator(nbins=5).tick_values(lo, hi) if lo <= v <= hi and v > 0]
+        ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
 
 
 def plot_reorg_depths(run, out):
@@ -443,6 +525,8 @@ def plot_confirmations(run, out):
         no_data(ax, "no transaction reached the confirmation depth")
         return save(fig, out)
     ys = [(i + 1) / len(values) for i in range(len(values))]
+    included = run.report.get("transactions", {}).get("confirmed")
+    of_what = f"{included} in the main chain, " if included is not None else ""
     ax.step(values, ys, where="post", color=MAIN_COLOUR, lw=1.5,
             label=f"{len(values)} with k = {k} ({of_what}{len(run.txs)} submitted)")
     for q, colour in ((0.5, QUANTILE_COLOURS["t50"]), (0.9, QUANTILE_COLOURS["t90"])):
@@ -525,8 +609,6 @@ def plot_sweep(folder):
         for point in points:
             key = tuple(str(point["params"][p]) for p in others)
             groups.setdefault(key, []).append(point)
-    included = run.report.get("transactions", {}).get("confirmed")
-    of_what = f"{included} in the main chain, " if included is not None else ""
         for ax, (metric, label) in zip(axes, SWEEP_METRICS):
             ax.set_xlabel(f"{param} ({unit})" if unit else param)
             ax.set_ylabel(label)

@@ -9,6 +9,7 @@
 
 namespace sim {
 
+using scenario_internal::concat;
 using scenario_internal::number_text;
 
 core::ConsensusParams consensus_params(const ConsensusSpec& c) {
@@ -100,11 +101,33 @@ std::string describe(const EventSpec& event) {
             text += '-';
             text += std::to_string(event.b);
             break;
-        case EventKind::kLatency:
-            text += event.latency.kind == LatencySpec::Kind::kRegions
-                        ? std::string_view("regions")
-                        : latency_dist_name(event.latency.distribution.dist);
+        case EventKind::kLatency: {
+            // With the values, so that plots and logs can say what the latency became.
+            if (event.latency.kind == LatencySpec::Kind::kRegions) {
+                text += "regions";
+                break;
+            }
+            const LatencyDistribution& d = event.latency.distribution;
+            text += latency_dist_name(d.dist);
+            switch (d.dist) {
+                case LatencyDist::kConstant:
+                    text += concat(" ", format_duration(d.value));
+                    break;
+                case LatencyDist::kUniform:
+                    text += concat(" ", format_duration(d.min), "-", format_duration(d.max));
+                    break;
+                case LatencyDist::kNormal:
+                    text += concat(" mean ", format_duration(d.mean), " sd ", format_duration(d.stddev));
+                    break;
+                case LatencyDist::kLognormal:
+                    text += concat(" median ", format_duration(d.median), " sigma ", number_text(d.sigma));
+                    break;
+                case LatencyDist::kPareto:
+                    text += concat(" scale ", format_duration(d.scale), " shape ", number_text(d.shape));
+                    break;
+            }
             break;
+        }
         case EventKind::kHashrate:
             text += format_node_set(event.nodes);
             text += ' ';

@@ -231,7 +231,7 @@ TEST(Scenario, DescriptionsForReports) {
     EXPECT_EQ(describe(s.events[1]), "heal all");
     EXPECT_EQ(describe(s.events[2]), "crash 7");
     EXPECT_EQ(describe(s.events[4]), "cut 3-4");
-    EXPECT_EQ(describe(s.events[6]), "latency constant");
+    EXPECT_EQ(describe(s.events[6]), "latency constant 2s");  // with its value, for plots
     EXPECT_EQ(describe(s.events[7]), "hashrate 10 0.2");
     EXPECT_EQ(describe(s.expectations[0]), "converged_within 10m");
     EXPECT_EQ(describe(s.expectations[2]), "stale_rate_below 0.05");
