@@ -51,6 +51,7 @@ struct Task {
     std::optional<reports::ChildExit> exit;
     std::string error;  // why it failed, empty if it did not
     json report;
+    std::vector<std::string> failed_expectations;  // "name (detail)" of each unmet one
 };
 
 template <class T>
@@ -71,6 +72,9 @@ class SweepProgress {
         const auto now = Clock::now();
         const auto every = tty_ ? std::chrono::milliseconds(300) : std::chrono::seconds(5);
         if (!force && now - last_ < every) return;
+        // The final line is forced by the last run and again at the end: print it once.
+        if (done == total_ && printed_ == std::make_pair(done, failed)) return;
+        printed_ = {done, failed};
         last_ = now;
         const double elapsed = std::chrono::duration<double>(now - start_).count();
         std::string line = "sweep: " + std::to_string(done) + "/" + std::to_string(total_) +
@@ -109,6 +113,7 @@ class SweepProgress {
     bool quiet_;
     bool tty_;
     bool shown_ = false;
+    std::pair<std::size_t, std::size_t> printed_{SIZE_MAX, SIZE_MAX};  // (done, failed)
     Clock::time_point start_;
     Clock::time_point last_{};
 };
@@ -132,7 +137,26 @@ void collect(Task& task) {
     task.report = json::parse(in, nullptr, /*allow_exceptions=*/false);
     if (!in || task.report.is_discarded() || !task.report.is_object()) {
         task.error = "no readable report.json";
+        return;
     }
+    const json& expectations = task.report.value("expectations", json::array());
+    for (const json& e : expectations) {
+        if (!e.is_object() || e.value("passed", true)) continue;
+        task.failed_expectations.push_back(e.value("name", std::string("?")) + " (" +
+                                           e.value("detail", std::string()) + ")");
+    }
+    if (exit.code == kExitExpectation && task.failed_expectations.empty()) {
+        task.failed_expectations.push_back("an expectation (report.json names none)");
+    }
+}
+
+// The command that reruns `task` and shows its summary (the sweep's own runs are --quiet).
+std::string rerun_command(const Task& task) {
+    std::vector<std::string> argv;
+    for (const std::string& arg : task.argv) {
+        if (arg != "--quiet") argv.push_back(arg);
+    }
+    return reports::shell_command(argv);
 }
 
 void run_all(std::vector<Task>& tasks, unsigned jobs, SweepProgress& progress) {
@@ -241,6 +265,7 @@ int sweep_command(const SweepArgs& a) {
     for (const sim::SweepParam& p : params) {
         if (p.values.size() > 1) sweep["swept"].push_back(p.path);
     }
+    sweep["expectation_failures"] = json::array();
     std::size_t failed = 0, expectation_failures = 0;
     for (std::size_t i = 0; i < points.size(); ++i) {
         json point_params = json::object();
@@ -253,6 +278,7 @@ int sweep_command(const SweepArgs& a) {
             if (!t.error.empty()) {
                 ++point_failed;
                 sweep["failed"].push_back({{"point", i},
+                                           {"folder", points[i].folder_name(i, width)},
                                            {"params", point_params},
                                            {"seed", t.seed},
                                            {"error", t.error},
@@ -260,7 +286,16 @@ int sweep_command(const SweepArgs& a) {
                                            {"log", (t.folder / "run.log").string()}});
                 continue;
             }
-            if (t.exit->code == kExitExpectation) ++expectation_failures;
+            if (!t.failed_expectations.empty()) {
+                ++expectation_failures;
+                sweep["expectation_failures"].push_back(
+                    {{"point", i},
+                     {"folder", points[i].folder_name(i, width)},
+                     {"params", point_params},
+                     {"seed", t.seed},
+                     {"expectations", t.failed_expectations},
+                     {"command", rerun_command(t)}});
+            }
             reports.push_back(t.report);
         }
         failed += point_failed;
@@ -288,6 +323,19 @@ int sweep_command(const SweepArgs& a) {
         tasks.size(), points.size(), static_cast<unsigned long long>(seeds.count()), wall,
         tasks.size() - failed, failed, expectation_failures);
     std::printf("sweep: %s/sweep.json, sweep.csv\n", out.string().c_str());
+    // Each run with an unmet expectation, in (point, seed) order whatever --jobs was.
+    std::fflush(stdout);
+    for (const json& f : sweep["expectation_failures"]) {
+        std::string params;
+        for (const auto& [path, value] : f["params"].items())
+            params += (params.empty() ? "" : ", ") + path + "=" + value.get<std::string>();
+        std::cerr << "chainsim: expectation failed: " << f["folder"].get<std::string>()
+                  << " seed " << f["seed"].get<std::uint64_t>()
+                  << (params.empty() ? "" : " (" + params + ")") << ":\n";
+        for (const json& e : f["expectations"])
+            std::cerr << "  " << e.get<std::string>() << "\n";
+        std::cerr << "  rerun: " << f["command"].get<std::string>() << "\n";
+    }
     if (failed > 0) return kExitInternal;
     return expectation_failures > 0 ? kExitExpectation : 0;
 }

@@ -1,6 +1,9 @@
 #include "sim/scenario/sweep_plan.h"
 
+#include <algorithm>
 #include <charconv>
+
+#include <yaml-cpp/yaml.h>
 
 #include "sim/scenario/units.h"
 
@@ -11,6 +14,41 @@ bool parse_u64(std::string_view s, std::uint64_t& out) {
     s = trim_blanks(s);
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
     return ec == std::errc() && end == s.data() + s.size() && !s.empty();
+}
+
+// The last component of a dotted path that is not a list index: "mining.1.share" -> "share".
+std::string last_key(const std::string& path) {
+    std::string key;
+    for (std::size_t start = 0; start <= path.size();) {
+        const std::size_t dot = std::min(path.find('.', start), path.size());
+        const std::string part = path.substr(start, dot - start);
+        if (!part.empty() && part.find_first_not_of("0123456789") != std::string::npos) key = part;
+        start = dot + 1;
+    }
+    return key.empty() ? path : key;
+}
+
+// The scalars of a YAML value in order, map keys left out: "{dist: constant, value: 2s}" ->
+// constant, 2s. A value that is not valid YAML is one scalar, as written.
+std::vector<std::string> value_scalars(const std::string& value) {
+    std::vector<std::string> out;
+    auto walk = [&out](const YAML::Node& node, auto& self) -> void {
+        if (node.IsScalar()) {
+            out.push_back(node.Scalar());
+        } else if (node.IsSequence()) {
+            for (const YAML::Node& item : node)
+                self(item, self);
+        } else if (node.IsMap()) {
+            for (auto it = node.begin(); it != node.end(); ++it)
+                self(it->second, self);
+        }
+    };
+    try {
+        walk(YAML::Load(value), walk);
+    } catch (const YAML::Exception&) {
+        out = {value};
+    }
+    return out;
 }
 
 }  // namespace
@@ -83,19 +121,33 @@ std::vector<std::string> SweepPoint::overrides() const {
 std::string SweepPoint::folder_name(std::size_t index, std::size_t width) const {
     std::string number = std::to_string(index);
     if (number.size() < width) number.insert(0, width - number.size(), '0');
-    std::string summary;
+    std::string words;
     for (const auto& [path, value] : params) {
-        if (!summary.empty()) summary += '_';
-        summary += path + "=" + value;
+        words += '-';
+        words += last_key(path);
+        for (const std::string& scalar : value_scalars(value)) {
+            words += '-';
+            words += scalar;
+        }
     }
-    if (summary.empty()) summary = "base";
-    for (char& c : summary) {
-        const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                          (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '=' || c == '_';
-        if (!safe) c = '_';
+    if (words.empty()) words = "-base";
+    // Letters, digits and '.' kept; runs of anything else become one '-'.
+    std::string name = "p" + number;
+    for (char c : words) {
+        const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') || c == '.';
+        if (keep) {
+            name += c;
+        } else if (name.back() != '-') {
+            name += '-';
+        }
     }
-    if (summary.size() > 100) summary.resize(100);
-    return number + "-" + summary;
+    while (name.back() == '-')
+        name.pop_back();
+    if (name.size() > 80) name.resize(80);
+    while (name.back() == '-' || name.back() == '.')
+        name.pop_back();
+    return name;
 }
 
 Expected<std::vector<SweepPoint>> plan_sweep(const std::vector<SweepParam>& params) {

@@ -40,8 +40,11 @@ struct SweepPoint {
 
     // The --set arguments of this point: "path=value".
     std::vector<std::string> overrides() const;
-    // A folder name: "<index>-<path=value_...>", index zero-padded to `width` digits, unsafe
-    // characters replaced by '_', at most ~100 characters. "<index>-base" without params.
+    // A short folder name: "p<index>-<key>-<value>...", index zero-padded to `width` digits,
+    // each param as the last key of its path and the scalars of its value (map keys left
+    // out), anything but letters, digits and '.' as '-', at most 80 characters:
+    // network.latency={dist: constant, value: 250ms} -> "p0-latency-constant-250ms".
+    // "p<index>-base" without params. Unique by the index; sweep.json maps it to params.
     std::string folder_name(std::size_t index, std::size_t width) const;
 };
 

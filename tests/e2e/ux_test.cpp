@@ -219,4 +219,88 @@ TEST(WalletSend, ZeroAmountIsRefusedBeforeAnythingIsSent) {
     }
 }
 
+// Every lines of `text` that starts with `prefix`.
+std::vector<std::string> lines_starting(const std::string& text, const std::string& prefix) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        const std::string line = text.substr(start, end - start);
+        if (line.rfind(prefix, 0) == 0) out.push_back(line);
+        start = end + 1;
+    }
+    return out;
+}
+
+// The part of `text` from the first `marker` on, with `from` replaced by `to` everywhere.
+std::string tail_from(const std::string& text, const std::string& marker, const std::string& from,
+                      const std::string& to) {
+    const auto at = text.find(marker);
+    std::string tail = at == std::string::npos ? "" : text.substr(at);
+    for (std::size_t i = 0; (i = tail.find(from, i)) != std::string::npos; i += to.size())
+        tail.replace(i, from.size(), to);
+    return tail;
+}
+
+TEST(Sweep, NamesEachFailedExpectationWithItsRerunCommand) {
+    ScratchDir dir;
+    const std::string file = dir.write("miss.yaml",
+                                       "name: miss\n"
+                                       "duration: 2h\n"
+                                       "consensus: {block_interval: 1m, pow_bits: 8}\n"
+                                       "network:\n"
+                                       "  nodes: 4\n"
+                                       "  latency: {dist: constant, value: 5s}\n"
+                                       "expect:\n"
+                                       "  - {stale_rate_below: 0.001}\n");
+    std::string listings[2];
+    for (int jobs : {1, 2}) {
+        SCOPED_TRACE(jobs);
+        const std::string out = (dir.path() / ("j" + std::to_string(jobs))).string();
+        const BinaryRun r = run_chainsim({"sweep", file, "--seeds", "1..2", "--set",
+                                          "network.latency.value=1ms,5s", "--jobs",
+                                          std::to_string(jobs), "--out", out},
+                                         dir);
+        ASSERT_EQ(r.exit_code, 1) << r.err;
+        // The last progress line once, not twice.
+        EXPECT_EQ(lines_starting(r.err, "sweep: 4/4 runs done").size(), 1u) << r.err;
+        const auto sweep = nlohmann::json::parse(chainsim_test::read_file(out + "/sweep.json"));
+        EXPECT_EQ(sweep["points"][1]["folder"], "p1-value-5s");
+        EXPECT_EQ(sweep["points"][1]["params"]["network.latency.value"], "5s");
+        EXPECT_TRUE(std::filesystem::exists(out + "/p1-value-5s/seed-2/report.json"));
+        const auto& failures = sweep["expectation_failures"];
+        ASSERT_FALSE(failures.empty()) << sweep.dump(2);
+        EXPECT_TRUE(contains(r.out, std::to_string(failures.size()) + " with a failed expectation"))
+            << r.out;
+        for (const auto& f : failures) {
+            const std::string folder = f["folder"].get<std::string>();
+            const std::string seed = std::to_string(f["seed"].get<int>());
+            EXPECT_TRUE(contains(r.err, "chainsim: expectation failed: " + folder + " seed " + seed +
+                                            " (network.latency.value="))
+                << r.err;
+            EXPECT_TRUE(contains(f["expectations"][0].get<std::string>(), "stale_rate_below 0.001"));
+            EXPECT_TRUE(contains(r.err, "  rerun: " + f["command"].get<std::string>())) << r.err;
+            EXPECT_TRUE(contains(f["command"].get<std::string>(), "--seed " + seed));
+        }
+        listings[jobs - 1] = tail_from(r.err, "chainsim: expectation failed: ", out, "OUT");
+    }
+    EXPECT_EQ(listings[0], listings[1]);  // the same, in (point, seed) order, whatever --jobs
+}
+
+// The last run failing used to print the final "4/4 runs done" line twice.
+TEST(Sweep, FinalProgressLineOnce) {
+    ScratchDir dir;
+    const std::string file = dir.write("tiny.yaml", kTiny);
+    const std::string out = (dir.path() / "o").string();
+    // The last run cannot write its report: a folder sits where the file goes.
+    std::filesystem::create_directories(out + "/p1-value-1s/seed-2/report.json");
+    const BinaryRun r = run_chainsim({"sweep", file, "--seeds", "1..2", "--set",
+                                      "network.latency.value=1ms,1s", "--jobs", "1", "--out", out},
+                                     dir);
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_TRUE(contains(r.err, "run failed (seed 2, p1-value-1s)")) << r.err;
+    EXPECT_EQ(lines_starting(r.err, "sweep: 4/4 runs done").size(), 1u) << r.err;
+}
+
 }  // namespace

@@ -65,16 +65,19 @@ TEST(SweepPlan, CartesianProductFirstSetVariesSlowest) {
     EXPECT_EQ((*points)[0].overrides(), (std::vector<std::string>{"a=1", "b=x"}));
     EXPECT_EQ((*points)[2].overrides(), (std::vector<std::string>{"a=1", "b=z"}));
     EXPECT_EQ((*points)[3].overrides(), (std::vector<std::string>{"a=2", "b=x"}));
-    EXPECT_EQ((*points)[3].folder_name(3, 2), "03-a=2_b=x");
+    EXPECT_EQ((*points)[3].folder_name(3, 2), "p03-a-2-b-x");
 
     auto none = sim::plan_sweep({});
     ASSERT_TRUE(none);
     ASSERT_EQ(none->size(), 1u);
-    EXPECT_EQ((*none)[0].folder_name(0, 1), "0-base");
+    EXPECT_EQ((*none)[0].folder_name(0, 1), "p0-base");
 
     EXPECT_FALSE(sim::plan_sweep({*a, *a}));
-    sim::SweepPoint odd{{{"network.latency", "{dist: constant, value: 2s}"}}};
-    EXPECT_EQ(odd.folder_name(1, 1), "1-network.latency=_dist__constant__value__2s_");
+    // Short and readable: the last key of the path and the value's scalars, no map keys.
+    sim::SweepPoint odd{{{"network.latency", "{dist: constant, value: 250ms}"}}};
+    EXPECT_EQ(odd.folder_name(0, 1), "p0-latency-constant-250ms");
+    sim::SweepPoint listed{{{"mining.1.share", "0.3"}, {"events.0.partition", "[\"0-4\", \"5-9\"]"}}};
+    EXPECT_EQ(listed.folder_name(12, 2), "p12-share-0.3-partition-0-4-5-9");
 }
 
 // --- Statistics ------------------------------------------------------------------------------
@@ -245,7 +248,7 @@ TEST(SweepCommand, AFailedRunIsReportedWithItsSeedAndRerunCommand) {
     TempDir dir;
     testing::write_file(dir / "s.yaml", kSweepScenario);
     // Seed 5 of the second point cannot write its report (a folder sits where the file goes).
-    const fs::path blocked = dir / "out" / "1-network.latency.value=3s" / "seed-5" / "report.json";
+    const fs::path blocked = dir / "out" / "p1-value-3s" / "seed-5" / "report.json";
     fs::create_directories(blocked);
     const auto r = sweep(dir, "out", "2");
     EXPECT_EQ(r.exit_code, 3) << r.output;
