@@ -37,12 +37,21 @@ sim::Expected<std::unique_ptr<LiveNode>> LiveNode::start(asio::io_context& io,
 }
 
 sim::Status LiveNode::open(std::unique_ptr<Store> store) {
-    // Whom coinbases pay: the flag, else the address the data dir was given, else new.
+    // Whom coinbases pay: the data dir keeps the first address it was given (--miner, else
+    // a new one); a different --miner later is refused rather than silently switched.
+    const auto stored_text = store ? store->meta("node_address") : std::nullopt;
+    const auto stored = stored_text ? core::Address::from_hex(*stored_text) : std::nullopt;
+    if (config_.miner && stored && *stored != *config_.miner) {
+        return sim::Error{"data dir " + store->dir() + " pays mining rewards to " + stored->hex() +
+                          " (its first --miner or address); refusing --miner " +
+                          config_.miner->hex() +
+                          ": leave --miner out to keep it, or start a new data dir"};
+    }
     if (config_.miner) {
         miner_address_ = *config_.miner;
-    } else if (auto stored = store ? store->meta("node_address") : std::nullopt;
-               stored && core::Address::from_hex(*stored)) {
-        miner_address_ = *core::Address::from_hex(*stored);
+        if (store && !stored) store->put_meta("node_address", miner_address_.hex());
+    } else if (stored) {
+        miner_address_ = *stored;
     } else {
         for (auto& b : miner_address_.bytes)
             b = static_cast<std::uint8_t>(rng_());

