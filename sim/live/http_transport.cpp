@@ -81,6 +81,7 @@ void HttpTransport::request(core::PeerId to, ClientRequest request,
                 ++p.failed;
                 p.last_error = r.error;
             }
+            p.answering = r.ok;
             if (then) then(std::move(r));
         });
 }

@@ -46,6 +46,7 @@ struct PeerState {
     std::uint64_t failed = 0;     // requests that got no answer
     std::uint64_t dropped = 0;    // messages not sent: peer unreachable by policy (partition)
     std::string last_error;       // of the last failed request
+    bool answering = true;        // the latest request got an answer (true before any)
     core::Nanos last_answer = 0;  // Unix ns of the last answer; 0: never
 };
 

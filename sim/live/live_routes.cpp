@@ -291,7 +291,10 @@ void LiveNode::get_nodes(Reply reply) {
         const PeerState& p = transport_->peer(id);
         urls.push_back(p.url.str());
         peers.push_back({{"url", p.url.str()},
-                         {"reachable", transport_->reachable(id)},
+                         // Reachable: not cut off by a partition, and the latest request
+                         // was answered (a dead peer is not reachable however often tried).
+                         {"reachable", transport_->reachable(id) && p.answering},
+                         {"partitioned", !transport_->reachable(id)},
                          {"answered", p.sent},
                          {"failed", p.failed},
                          {"dropped", p.dropped},

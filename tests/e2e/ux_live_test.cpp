@@ -72,4 +72,25 @@ TEST(LiveUx, TheDataDirKeepsItsFirstMiner) {
         << other.output();
 }
 
+TEST(LiveUx, ADeadPeerIsNotReachable) {
+    TempDir dir("dead");
+    const BoundPort dead(/*listen_too=*/false);
+    ASSERT_GT(dead.port(), 0);
+    const std::string peer = "http://127.0.0.1:" + std::to_string(dead.port());
+    Process node({"node", "--port", "0", "--pow-bits", "8", "--peer", peer, "--quiet"},
+                 dir / "node.log");
+    const auto url = node.wait_for("listening on ");
+    ASSERT_TRUE(url) << node.output();
+    ASSERT_EQ(get(*url, "/mine").status, 200u);  // relays the block to the dead peer
+    json p;
+    EXPECT_TRUE(live::testing::eventually([&] {
+        const json nodes = get(*url, "/nodes").json;
+        if (!nodes.is_object() || !nodes["peers"].is_array() || nodes["peers"].empty()) return false;
+        p = nodes["peers"][0];
+        return p.value("failed", 0) > 0;
+    })) << p.dump();
+    EXPECT_EQ(p["reachable"], false) << p.dump();
+    EXPECT_EQ(p["partitioned"], false) << p.dump();
+}
+
 }  // namespace
