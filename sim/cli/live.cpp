@@ -39,7 +39,34 @@ struct LiveArgs {
     std::string data;
     std::optional<std::string> seed;
     std::vector<std::string> sets;
+    bool keep_data = false;
     bool quiet = false;
+};
+
+// A temporary data dir for `chainsim live` without --data: removed when this goes (also
+// when the start is refused), unless kept.
+class TemporaryDataDir {
+  public:
+    TemporaryDataDir() {
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "chainsim-live-XXXXXX").string();
+        if (::mkdtemp(pattern.data()) == nullptr) bad_input("cannot create a temporary data dir");
+        path_ = pattern;
+    }
+    ~TemporaryDataDir() {
+        if (keep_) return;
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
+    TemporaryDataDir(const TemporaryDataDir&) = delete;
+    TemporaryDataDir& operator=(const TemporaryDataDir&) = delete;
+
+    const std::string& path() const { return path_; }
+    void keep() { keep_ = true; }
+
+  private:
+    std::string path_;
+    bool keep_ = false;
 };
 
 void print_line(const std::string& line) {
@@ -132,11 +159,14 @@ int run_live(const LiveArgs& args) {
         options.duration = d.value;
     }
     options.data_dir = args.data;
+    // Declared before the network, so the nodes close their stores before it is removed.
+    std::optional<TemporaryDataDir> temporary;
+    std::string data_note;
     if (options.data_dir.empty()) {
-        std::string pattern =
-            (std::filesystem::temp_directory_path() / "chainsim-live-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) bad_input("cannot create a temporary data dir");
-        options.data_dir = pattern;
+        temporary.emplace();
+        if (args.keep_data) temporary->keep();
+        options.data_dir = temporary->path();
+        data_note = args.keep_data ? " (temporary, kept)" : " (temporary, removed at exit)";
     }
     if (!args.quiet) options.log = print_line;
 
@@ -148,7 +178,7 @@ int run_live(const LiveArgs& args) {
         std::cerr << "chainsim: warning: " << w << "\n";
     print_line("chainsim live: " + scenario.name + ", " + std::to_string(net->urls().size()) +
                " nodes for " + sim::format_duration(net->duration()) + ", data in " +
-               options.data_dir);
+               options.data_dir + data_note);
     for (std::size_t i = 0; i < net->urls().size(); ++i)
         print_line("node " + std::to_string(i) + ": " + net->urls()[i]);
 
@@ -195,7 +225,10 @@ void add_live_commands(CLI::App& app, int& exit_code) {
                      "node i listens on base+i (default 5000; 0: any free ports)");
     live->add_option("--for", live_args->duration,
                      "how long to run, e.g. 30s (default: the scenario's duration)");
-    live->add_option("--data", live_args->data, "data dirs go under here (default: a temp dir)");
+    live->add_option("--data", live_args->data,
+                     "data dirs go under here (default: a temporary dir, removed at exit)");
+    live->add_flag("--keep-data", live_args->keep_data,
+                   "keep the temporary data dir when there is no --data");
     live->add_option("--seed", live_args->seed, "seed for the topology and workload");
     live->add_option("--set", live_args->sets, "override a scenario value: path=value")
         ->allow_extra_args(false);  // one value per --set, so SCENARIO may follow

@@ -93,4 +93,58 @@ TEST(LiveUx, ADeadPeerIsNotReachable) {
     EXPECT_EQ(p["partitioned"], false) << p.dump();
 }
 
+// `chainsim live` without --data: its temporary data dir is gone afterwards, also when the
+// start is refused, unless --keep-data.
+TEST(LiveUx, TemporaryDataDirsAreRemoved) {
+    TempDir dir("tmp");
+    const fs::path tmp = dir / "tmp";
+    fs::create_directories(tmp);
+    const std::string scenario = (dir / "pair.yaml").string();
+    std::ofstream(scenario) << "name: pair\n"
+                               "duration: 1s\n"
+                               "consensus: {block_interval: 500ms, pow_bits: 8}\n"
+                               "network:\n"
+                               "  nodes: 2\n";
+    auto leftovers = [&] {
+        std::vector<std::string> names;
+        for (const auto& entry : fs::directory_iterator(tmp))
+            names.push_back(entry.path().filename().string());
+        return names;
+    };
+    const char* old_tmpdir = std::getenv("TMPDIR");
+    const std::string saved = old_tmpdir ? old_tmpdir : "";
+    ::setenv("TMPDIR", tmp.c_str(), 1);
+
+    {
+        Process ran({"live", scenario, "--base-port", "0", "--quiet"}, dir / "ran.log");
+        EXPECT_EQ(ran.wait_exit(60s), 0) << ran.output();
+        EXPECT_NE(ran.output().find("(temporary, removed at exit)"), std::string::npos)
+            << ran.output();
+    }
+    EXPECT_TRUE(leftovers().empty()) << leftovers().front();
+
+    const BoundPort busy(/*listen_too=*/true);
+    {
+        Process refused({"live", scenario, "--base-port", std::to_string(busy.port()), "--quiet"},
+                        dir / "refused.log");
+        EXPECT_EQ(refused.wait_exit(30s), 2) << refused.output();
+    }
+    EXPECT_TRUE(leftovers().empty()) << leftovers().front();
+
+    {
+        Process kept({"live", scenario, "--base-port", "0", "--quiet", "--keep-data"},
+                     dir / "kept.log");
+        EXPECT_EQ(kept.wait_exit(60s), 0) << kept.output();
+    }
+    const auto kept = leftovers();
+    ASSERT_EQ(kept.size(), 1u);
+    EXPECT_EQ(kept[0].rfind("chainsim-live-", 0), 0u) << kept[0];
+
+    if (old_tmpdir) {
+        ::setenv("TMPDIR", saved.c_str(), 1);
+    } else {
+        ::unsetenv("TMPDIR");
+    }
+}
+
 }  // namespace
