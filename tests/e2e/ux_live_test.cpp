@@ -147,4 +147,35 @@ TEST(LiveUx, TemporaryDataDirsAreRemoved) {
     }
 }
 
+// docs/live-example.md is reproducible: its curl body, posted to a fresh node started with its
+// --fund, gets 201 and the txid it shows (RFC 6979 signatures are deterministic).
+TEST(LiveUx, TheDocumentedTransactionIsAccepted) {
+    TempDir dir("example");
+    std::ifstream in(std::string(CHAINSIM_SOURCE_DIR) + "/docs/live-example.md");
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string doc = text.str();
+    auto after = [&doc](const std::string& marker, const std::string& end) {
+        const auto at = doc.find(marker);
+        if (at == std::string::npos) return std::string();
+        const auto from = at + marker.size();
+        return doc.substr(from, doc.find(end, from) - from);
+    };
+    const std::string fund = after("chainsim node --port 5001 --fund ", " ");
+    const auto marker = doc.find("<!-- example-body -->");
+    ASSERT_NE(marker, std::string::npos);
+    const auto body_at = doc.find("-d '", marker);
+    ASSERT_NE(body_at, std::string::npos);
+    const std::string body = doc.substr(body_at + 4, doc.find("'\n", body_at) - body_at - 4);
+    const std::string txid = after("\"txid\":\"", "\"");
+    ASSERT_FALSE(fund.empty() || body.empty() || txid.empty()) << doc;
+
+    Process node({"node", "--port", "0", "--fund", fund, "--quiet"}, dir / "node.log");
+    const auto url = node.wait_for("listening on ");
+    ASSERT_TRUE(url) << node.output();
+    const auto answer = live::testing::post(*url, "/transactions/new", body);
+    EXPECT_EQ(answer.status, 201u) << answer.body;
+    EXPECT_EQ(answer.json.value("txid", std::string()), txid) << answer.body;
+}
+
 }  // namespace
