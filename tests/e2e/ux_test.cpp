@@ -257,7 +257,7 @@ TEST(Sweep, NamesEachFailedExpectationWithItsRerunCommand) {
     std::string listings[2];
     for (int jobs : {1, 2}) {
         SCOPED_TRACE(jobs);
-        const std::string out = (dir.path() / ("j" + std::to_string(jobs))).string();
+        const std::string out = (dir.path() / (jobs == 1 ? "j1" : "j2")).string();
         const BinaryRun r = run_chainsim({"sweep", file, "--seeds", "1..2", "--set",
                                           "network.latency.value=1ms,5s", "--jobs",
                                           std::to_string(jobs), "--out", out},
