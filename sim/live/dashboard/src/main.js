@@ -93,6 +93,7 @@ async function inspect(hash) {
     return;
   }
   const b = r.json;
+  box.className = '';
   const pow = checkProofOfWork(b);
   const fields = [['height', b.height], ['index', b.index], ['hash', b.hash],
     ['previous_hash', b.previous_hash], ['merkle_root', b.merkle_root], ['timestamp', `${b.timestamp} (${when(b.timestamp)})`],
