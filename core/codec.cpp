@@ -165,7 +165,8 @@ json block_to_json(const Block& block) {
         txs.push_back(tx_to_json(*tx));
     char bits[16];
     std::snprintf(bits, sizeof bits, "%08x", h.bits);
-    return json{{"index", block.height()},
+    return json{{"index", block.height() + 1},
+                {"height", block.height()},
                 {"hash", block.hash().display_hex()},
                 {"previous_hash", h.prev.display_hex()},
                 {"timestamp", h.time},
@@ -180,8 +181,8 @@ json block_to_json(const Block& block) {
 ValidationResult block_from_json(const json& j, BlockRef& out) {
     if (!j.is_object()) return malformed("a block must be a JSON object");
     ValidationResult r =
-        only_fields(j, {"index", "hash", "previous_hash", "timestamp", "proof", "version",
-                        "merkle_root", "bits", "nonce", "transactions"});
+        only_fields(j, {"index", "height", "hash", "previous_hash", "timestamp", "proof",
+                        "version", "merkle_root", "bits", "nonce", "transactions"});
     if (!r.ok()) return r;
     BlockHeader h;
     std::string bits_hex;
@@ -227,8 +228,15 @@ ValidationResult block_from_json(const json& j, BlockRef& out) {
     if (j.contains("index")) {
         std::uint64_t index = 0;
         if (!(r = read_u64(j, "index", index)).ok()) return r;
-        if (index != out->height()) {
-            return malformed("'index' does not match the coinbase height");
+        if (index != out->height() + 1) {
+            return malformed("'index' must be the coinbase height + 1 (PyChain counts from 1)");
+        }
+    }
+    if (j.contains("height")) {
+        std::uint64_t height = 0;
+        if (!(r = read_u64(j, "height", height)).ok()) return r;
+        if (height != out->height()) {
+            return malformed("'height' does not match the coinbase height");
         }
     }
     return ValidationResult::valid();

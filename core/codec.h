@@ -23,10 +23,11 @@ nlohmann::json tx_to_json(const Transaction& tx);
 // A coinbase ("sender": "0") is accepted only when `allow_coinbase` is set.
 ValidationResult tx_from_json(const nlohmann::json& j, bool allow_coinbase, TransactionRef& out);
 
-// {"index": height, "hash", "previous_hash", "timestamp", "proof": nonce, "version",
-//  "merkle_root", "bits", "nonce", "transactions": [...]} — hashes in display hex.
+// {"index": height + 1 (PyChain counts blocks from 1), "height" (genesis 0), "hash",
+//  "previous_hash", "timestamp", "proof": nonce, "version", "merkle_root", "bits", "nonce",
+//  "transactions": [...]} — hashes in display hex.
 nlohmann::json block_to_json(const Block& block);
-// "hash" and "index", when present, must match the decoded block.
+// "hash", "index" and "height", when present, must match the decoded block.
 ValidationResult block_from_json(const nlohmann::json& j, BlockRef& out);
 
 ValidationResult tx_from_bytes(std::span<const std::uint8_t> bytes, TransactionRef& out);

@@ -1,7 +1,8 @@
-// chainsim node --port P [--host 127.0.0.1] [--data DIR] [--peer URL]... [--pow-bits B]
-//               [--miner ADDRESS] [--mine-every S] [--fund ADDRESS=AMOUNT]... [--quiet]
+// chainsim node --port P [--host 127.0.0.1] [--url URL] [--data DIR] [--peer URL]...
+//               [--pow-bits B] [--miner ADDRESS] [--mine-every S] [--fund ADDRESS=AMOUNT]...
+//               [--demo-wallets N] [--quiet]
 // chainsim live SCENARIO [--base-port 5000] [--for DURATION] [--data DIR] [--seed N]
-//               [--set path=value]... [--quiet]
+//               [--set path=value]... [--demo-wallets N] [--quiet]
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -23,12 +24,14 @@ namespace asio = boost::asio;
 struct NodeArgs {
     int port = -1;
     std::string host = "127.0.0.1";
+    std::string url;
     std::string data;
     std::vector<std::string> peers;
     unsigned pow_bits = 16;
     std::string miner;
     double mine_every = 0;
     std::vector<std::string> funds;
+    std::size_t demo_wallets = 0;
     bool quiet = false;
 };
 
@@ -40,6 +43,7 @@ struct LiveArgs {
     std::optional<std::string> seed;
     std::vector<std::string> sets;
     bool keep_data = false;
+    std::size_t demo_wallets = 0;
     bool quiet = false;
 };
 
@@ -93,6 +97,12 @@ core::GenesisAllocation parse_fund(const std::string& text) {
     return core::GenesisAllocation{*address, value};
 }
 
+void check_demo_wallets(std::size_t count) {
+    if (count > live::kMaxDemoWallets) {
+        bad_input("--demo-wallets must be 0.." + std::to_string(live::kMaxDemoWallets));
+    }
+}
+
 int run_node(const NodeArgs& args) {
     std::signal(SIGPIPE, SIG_IGN);
     if (args.port < 0 || args.port > 65535) bad_input("--port must be 0..65535");
@@ -103,8 +113,13 @@ int run_node(const NodeArgs& args) {
     config.port = static_cast<std::uint16_t>(args.port);
     config.data_dir = args.data;
     config.mine_every_s = args.mine_every;
+    if (!args.url.empty()) {
+        const live::PeerUrlParse parsed = live::parse_peer_address(args.url);
+        if (!parsed.url) bad_input("--url " + parsed.error);
+        config.public_url = *parsed.url;
+    }
     for (const std::string& p : args.peers) {
-        const live::PeerUrlParse parsed = live::parse_peer_url(p);
+        const live::PeerUrlParse parsed = live::parse_peer_address(p);
         if (!parsed.url) bad_input("--peer " + parsed.error);
         config.peers.push_back(*parsed.url);
     }
@@ -112,9 +127,13 @@ int run_node(const NodeArgs& args) {
         config.miner = core::Address::from_hex(args.miner);
         if (!config.miner) bad_input("--miner must be an address of 40 hex digits");
     }
+    check_demo_wallets(args.demo_wallets);
     std::vector<core::GenesisAllocation> funds;
     for (const std::string& f : args.funds)
         funds.push_back(parse_fund(f));
+    config.demo_wallets = live::make_demo_wallets(args.demo_wallets);
+    for (const core::GenesisAllocation& a : live::demo_allocations(config.demo_wallets))
+        funds.push_back(a);
     if (!args.quiet) config.log = print_line;
 
     const live::NetworkParams network =
@@ -134,6 +153,14 @@ int run_node(const NodeArgs& args) {
                (args.data.empty() ? std::string("in memory only") : args.data) +
                (args.mine_every > 0 ? ", mining every ~" + std::to_string(args.mine_every) + "s"
                                     : std::string(", mining on GET /mine")));
+    print_line("  dashboard " + node->url() + "/");
+    if (!config.demo_wallets.empty()) {
+        std::string names;
+        for (const live::DemoWallet& w : config.demo_wallets)
+            names += (names.empty() ? "" : ", ") + w.name;
+        print_line("  demo wallets " + names + " (" + std::to_string(live::kDemoWalletFunds) +
+                   " each; " + live::kDemoNote + ")");
+    }
 
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code&, int) {
@@ -153,6 +180,8 @@ int run_live(const LiveArgs& args) {
     live::LiveRunOptions options;
     options.base_port = static_cast<std::uint16_t>(args.base_port);
     options.seed = args.seed ? parse_seed_flag("--seed", *args.seed) : 0;
+    check_demo_wallets(args.demo_wallets);
+    options.demo_wallets = args.demo_wallets;
     if (!args.duration.empty()) {
         const auto d = sim::parse_duration(args.duration);
         if (!d.ok() || d.value <= 0) bad_input("--for: " + (d.ok() ? "must be positive" : d.error));
@@ -180,7 +209,8 @@ int run_live(const LiveArgs& args) {
                " nodes for " + sim::format_duration(net->duration()) + ", data in " +
                options.data_dir + data_note);
     for (std::size_t i = 0; i < net->urls().size(); ++i)
-        print_line("node " + std::to_string(i) + ": " + net->urls()[i]);
+        print_line("node " + std::to_string(i) + ": " + net->urls()[i] + "  (dashboard " +
+                   net->urls()[i] + "/)");
 
     nlohmann::json summary;
     asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -205,6 +235,9 @@ void add_live_commands(CLI::App& app, int& exit_code) {
     auto* node = app.add_subcommand("node", "Run one live node with the PyChain-style HTTP API");
     node->add_option("--port", node_args->port, "port to listen on (0: any free port)")->required();
     node->add_option("--host", node_args->host, "address to bind (default 127.0.0.1)");
+    node->add_option("--url", node_args->url,
+                     "the URL peers reach this node at (default http://HOST:PORT; set it when "
+                     "binding 0.0.0.0, e.g. in a container)");
     node->add_option("--data", node_args->data, "data dir (SQLite); default: memory only");
     node->add_option("--peer", node_args->peers, "peer URL http://host:port (repeatable)")
         ->allow_extra_args(false);
@@ -215,6 +248,9 @@ void add_live_commands(CLI::App& app, int& exit_code) {
     node->add_option("--fund", node_args->funds,
                      "ADDRESS=AMOUNT credited by genesis (repeatable; all nodes must agree)")
         ->allow_extra_args(false);
+    node->add_option("--demo-wallets", node_args->demo_wallets,
+                     "N named demo wallets (alice, bob, ...) funded at genesis, whose transfers "
+                     "the node signs; their keys are public (default 0; all nodes must agree)");
     node->add_flag("--quiet", node_args->quiet, "no event lines");
     node->callback([node_args, &exit_code] { exit_code = run_node(*node_args); });
 
@@ -232,6 +268,8 @@ void add_live_commands(CLI::App& app, int& exit_code) {
     live->add_option("--seed", live_args->seed, "seed for the topology and workload");
     live->add_option("--set", live_args->sets, "override a scenario value: path=value")
         ->allow_extra_args(false);  // one value per --set, so SCENARIO may follow
+    live->add_option("--demo-wallets", live_args->demo_wallets,
+                     "N named demo wallets funded at genesis, on every node (default 0)");
     live->add_flag("--quiet", live_args->quiet, "no event lines");
     live->callback([live_args, &exit_code] { exit_code = run_live(*live_args); });
 }

@@ -35,6 +35,13 @@ bool HttpTransport::reachable(core::PeerId peer) const {
     return !reachable_ || reachable_(peers_[static_cast<std::size_t>(peer)].url);
 }
 
+void HttpTransport::set_incompatible(core::PeerId peer, std::string reason) {
+    if (peer < 0 || static_cast<std::size_t>(peer) >= peers_.size()) return;
+    PeerState& p = peers_[static_cast<std::size_t>(peer)];
+    p.compatible = reason.empty();
+    p.incompatible_reason = std::move(reason);
+}
+
 core::PeerId HttpTransport::add_peer(const PeerUrl& url) {
     if (auto id = find(url)) return *id;
     PeerState p;
@@ -54,7 +61,9 @@ std::optional<core::PeerId> HttpTransport::find(const PeerUrl& url) const {
 std::vector<core::PeerId> HttpTransport::peers() const {
     std::vector<core::PeerId> out;
     for (std::size_t i = 0; i < peers_.size(); ++i) {
-        if (reachable(static_cast<core::PeerId>(i))) out.push_back(static_cast<core::PeerId>(i));
+        if (reachable(static_cast<core::PeerId>(i)) && peers_[i].compatible) {
+            out.push_back(static_cast<core::PeerId>(i));
+        }
     }
     return out;
 }
@@ -69,14 +78,27 @@ void HttpTransport::request(core::PeerId to, ClientRequest request,
                             std::function<void(ClientResult)> then) {
     request.headers.emplace_back(kNodeHeader, self_url_);
     request.timeout = options_.timeout;
+    // Every POST here is a route every chainsim node serves; 404 or 405 means the peer is
+    // something else. (A GET /blocks/{hash} may rightly be 404: the block is unknown.)
+    const bool post = request.method == http::verb::post;
+    const auto method_text = http::to_string(request.method);
+    const std::string what =
+        std::string(method_text.data(), method_text.size()) + " " + request.target;
     peers_[static_cast<std::size_t>(to)].channel->send(
-        std::move(request),
-        [this, alive = std::weak_ptr<int>(alive_), to, then = std::move(then)](ClientResult r) {
+        std::move(request), [this, alive = std::weak_ptr<int>(alive_), to, post, what,
+                             then = std::move(then)](ClientResult r) {
             if (alive.expired() || closed_) return;
             PeerState& p = peers_[static_cast<std::size_t>(to)];
             if (r.ok) {
                 ++p.sent;
                 p.last_answer = unix_nanos();
+                if (post && (r.status == 404 || r.status == 405) && p.compatible) {
+                    p.compatible = false;
+                    p.incompatible_reason =
+                        what + " answered HTTP " + std::to_string(r.status) +
+                        ": not a chainsim node (PyChain and dvf/blockchain nodes have no peer "
+                        "protocol); nothing is relayed to it";
+                }
             } else {
                 ++p.failed;
                 p.last_error = r.error;
@@ -88,7 +110,7 @@ void HttpTransport::request(core::PeerId to, ClientRequest request,
 
 void HttpTransport::send(core::PeerId to, core::MessagePtr message) {
     if (closed_ || !message || to < 0 || static_cast<std::size_t>(to) >= peers_.size()) return;
-    if (!reachable(to)) {
+    if (!reachable(to) || !peers_[static_cast<std::size_t>(to)].compatible) {
         ++peers_[static_cast<std::size_t>(to)].dropped;
         return;
     }

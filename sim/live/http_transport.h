@@ -10,7 +10,10 @@
 //                                              for, comes back to the node as a block message
 //
 // Every request carries `X-Chainsim-Node: <this node's URL>` so the receiver can tell which
-// of its peers sent it (and a partitioned receiver can refuse it). Answers are never
+// of its peers sent it (and a partitioned receiver can refuse it). A peer that answers 404
+// or 405 to one of these POSTs is not a chainsim node (a PyChain or dvf/blockchain node has
+// no peer protocol): it is marked incompatible, with the reason, and nothing more is sent
+// to it, so a mixed network cannot split silently into two ledgers. Answers are never
 // trusted: a get-block answer is decoded strictly, must hash to what was asked, and is then
 // validated by the node like any block.
 //
@@ -48,6 +51,8 @@ struct PeerState {
     std::string last_error;       // of the last failed request
     bool answering = true;        // the latest request got an answer (true before any)
     core::Nanos last_answer = 0;  // Unix ns of the last answer; 0: never
+    bool compatible = true;       // false: not a chainsim node; nothing is sent to it
+    std::string incompatible_reason;
 };
 
 class HttpTransport final : public core::Transport {
@@ -60,9 +65,12 @@ class HttpTransport final : public core::Transport {
     // Where get-block answers go: the node's on_message(peer, block message).
     void set_receiver(std::function<void(core::PeerId, const core::Message&)> receiver);
     // Which peers may be reached (a partition or a cut link says no); null: all of them.
-    // Sends to unreachable peers are dropped and they are left out of peers().
+    // Sends to unreachable or incompatible peers are dropped and they are left out of
+    // peers().
     void set_filter(std::function<bool(const PeerUrl&)> reachable);
     bool reachable(core::PeerId peer) const;
+    // Marks a peer as not a chainsim node (no more sends), or as one again (reason empty).
+    void set_incompatible(core::PeerId peer, std::string reason);
 
     // The id of `url`, adding it if new.
     core::PeerId add_peer(const PeerUrl& url);

@@ -97,6 +97,9 @@ sim::Status LiveNetwork::build() {
         in_flight_.assign(static_cast<std::size_t>(scenario_.workload->accounts), false);
         p.allocations = workload_->allocations();
     }
+    const std::vector<DemoWallet> demo = make_demo_wallets(options_.demo_wallets);
+    for (const core::GenesisAllocation& a : demo_allocations(demo))
+        p.allocations.push_back(a);
     network_ = make_network(std::move(p));
 
     for (const sim::MinerSpec& m : scenario_.mining) {
@@ -138,6 +141,7 @@ sim::Status LiveNetwork::build() {
         c.port = options_.base_port == 0 ? 0 : static_cast<std::uint16_t>(options_.base_port + i);
         c.data_dir = options_.data_dir + "/node-" + std::to_string(i);
         c.mine_every_s = 0;  // mining starts with run()
+        c.demo_wallets = demo;
         c.seed = sim::Rng::stream(seed, "live-node-" + std::to_string(i))() | 1;
         c.log = [this, i](const std::string& line) {
             say("[" + fixed(running_ ? elapsed_s() : 0.0, 1) + "s] node " + std::to_string(i) +

@@ -43,6 +43,7 @@ struct LiveRunOptions {
     core::Nanos duration = 0;        // how long to run; 0: the scenario's duration
     std::string data_dir;            // required: node i keeps its data in data_dir/node-i
     std::uint64_t seed = 0;          // topology and workload; 0: the scenario's seed
+    std::size_t demo_wallets = 0;    // named demo wallets funded at genesis (demo_wallets.h)
     std::function<void(const std::string&)> log;  // event lines; null: quiet
 };
 

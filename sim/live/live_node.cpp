@@ -11,6 +11,10 @@ namespace live {
 
 namespace asio = boost::asio;
 
+namespace {
+constexpr std::size_t kRecentBlocks = 2000;  // blocks GET /tree can draw
+}  // namespace
+
 // --- Start and stop ----------------------------------------------------------------------
 
 LiveNode::LiveNode(asio::io_context& io, const NetworkParams& network, LiveNodeConfig config)
@@ -66,7 +70,9 @@ sim::Status LiveNode::open(std::unique_ptr<Store> store) {
         });
     sim::Status s = server_->listen(config_.host, config_.port);
     if (!s.ok()) return s;
-    url_ = PeerUrl{config_.host, server_->port()}.str();
+    // How peers know this node: its own choice (behind NAT, in a container), else host:port.
+    url_ = config_.public_url ? config_.public_url->str()
+                              : PeerUrl{config_.host, server_->port()}.str();
 
     transport_ = std::make_unique<HttpTransport>(io_, url_, config_.transport);
     transport_->set_receiver(
@@ -78,6 +84,7 @@ sim::Status LiveNode::open(std::unique_ptr<Store> store) {
     node_ =
         std::make_unique<core::Node>(config_.id, network_.consensus, network_.genesis, node_config,
                                      clock_, *transport_, static_cast<core::NodeObserver*>(this));
+    recent_blocks_.push_back(network_.genesis);
     miner_ = std::make_unique<Miner>(io_, *node_);
     resolver_ = std::make_unique<ChainResolver>(
         *node_, network_, config_.resolve,
@@ -158,7 +165,15 @@ void LiveNode::set_peer_filter(std::function<bool(const PeerUrl&)> reachable) {
 }
 
 sim::Status LiveNode::add_peer(const PeerUrl& url) {
-    if (url.str() == url_ || transport_->find(url)) return sim::Status::success();
+    if (url.str() == url_) return sim::Status::success();
+    if (const auto known = transport_->find(url)) {
+        // Registered again after it was found not to be a chainsim node: ask it again.
+        if (!transport_->peer(*known).compatible) {
+            transport_->set_incompatible(*known, "");
+            if (transport_->reachable(*known)) node_->on_peer_connected(*known);
+        }
+        return sim::Status::success();
+    }
     if (transport_->peer_count() >= config_.max_peers) {
         return sim::Error{"at most " + std::to_string(config_.max_peers) + " peers"};
     }
@@ -218,7 +233,22 @@ void LiveNode::resolve(std::function<void(const ResolveResult&)> done) {
     std::vector<PeerUrl> peers;
     for (std::size_t i = 0; i < transport_->peer_count(); ++i)
         peers.push_back(transport_->peer(static_cast<core::PeerId>(i)).url);
-    resolver_->resolve(std::move(peers), std::move(done));
+    resolver_->resolve(std::move(peers), [this, alive = std::weak_ptr<int>(alive_),
+                                          done = std::move(done)](const ResolveResult& result) {
+        if (!alive.expired()) {
+            // A peer whose /chain is not chainsim's gets no relays either.
+            for (const PeerVerdict& v : result.peers) {
+                if (v.verdict != "incompatible") continue;
+                const PeerUrlParse p = parse_peer_url(v.node);
+                if (!p.url) continue;
+                if (const auto id = transport_->find(*p.url);
+                    id && transport_->peer(*id).compatible) {
+                    transport_->set_incompatible(*id, "GET /chain: " + v.detail);
+                }
+            }
+        }
+        done(result);
+    });
 }
 
 // --- Durability ----------------------------------------------------------------------------
@@ -255,6 +285,8 @@ void LiveNode::flush() {
 
 void LiveNode::on_block_accepted(int, const core::BlockRef& block, core::PeerId) {
     ++blocks_accepted_;
+    recent_blocks_.push_back(block);
+    if (recent_blocks_.size() > kRecentBlocks) recent_blocks_.pop_front();
     if (store_ && !replaying_) {
         store_->put_block(*block);
         schedule_flush();

@@ -28,7 +28,10 @@
 #include <string>
 #include <vector>
 
+#include <deque>
+
 #include "core/node.h"
+#include "sim/live/demo_wallets.h"
 #include "sim/live/http_server.h"
 #include "sim/live/http_transport.h"
 #include "sim/live/live_clock.h"
@@ -46,6 +49,9 @@ struct LiveNodeConfig {
     std::string host = "127.0.0.1";  // address to bind
     std::uint16_t port = 0;          // 0: any free port (see LiveNode::port())
     std::string data_dir;            // empty: nothing is persisted
+    // The URL peers reach this node at, sent in X-Chainsim-Node (--url); unset:
+    // http://host:port. Needed when binding 0.0.0.0, e.g. in a container.
+    std::optional<PeerUrl> public_url;
     std::vector<PeerUrl> peers;      // registered at start, besides the data dir's
     // Who this node's coinbases pay; empty: the data dir's node address, else a random one.
     std::optional<core::Address> miner;
@@ -53,6 +59,9 @@ struct LiveNodeConfig {
     std::size_t max_peers = 64;  // registered peers at most
     std::size_t max_mine_jobs = 16;  // GET /mine requests waiting at most; more get 503
     std::uint64_t seed = 0;          // mining delays and the random miner address; 0: from the OS
+    // Demo wallets whose transfers the node signs (--demo-wallets); the network's genesis
+    // must fund them (demo_allocations). Empty: none.
+    std::vector<DemoWallet> demo_wallets;
     ServerLimits server;
     TransportOptions transport;
     ResolveOptions resolve;
@@ -110,6 +119,11 @@ class LiveNode final : private core::NodeObserver {
     void get_metrics(Reply reply);
     void post_announce(const Request& req, std::optional<core::PeerId> from, Reply reply);
     void post_peer_transactions(const Request& req, std::optional<core::PeerId> from, Reply reply);
+    void get_wallets(Reply reply);
+    void get_tree(const std::map<std::string, std::string>& query, Reply reply);
+    // A transfer in the tutorial's shape from a demo wallet, signed here; nullopt and
+    // `error_out` set when it cannot be.
+    core::TransactionRef sign_demo_transfer(const nlohmann::json& j, Response& error_out);
 
     // JSON text of a block, cached (blocks never change).
     const std::string& block_json(const core::BlockRef& block);
@@ -160,6 +174,12 @@ class LiveNode final : private core::NodeObserver {
     std::optional<core::ValidationResult> captured_;
 
     std::unordered_map<core::Hash256, std::string> block_json_;  // lookups only
+    std::deque<core::BlockRef> recent_blocks_;  // the last blocks accepted, for GET /tree
+    struct PeerTip {
+        std::string hash;
+        std::uint64_t height = 0;
+    };
+    std::map<core::PeerId, PeerTip> peer_tips_;  // what each peer last said its tip is
     core::Hash256 chain_cache_tip_;
     std::string chain_cache_;
 
@@ -179,7 +199,7 @@ class LiveNode final : private core::NodeObserver {
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // for callbacks that outlive us
 };
 
-// The dashboard served at GET / (static HTML that polls the API).
+// The dashboard served at GET / (the embedded npm build; it polls the API).
 const std::string& dashboard_html();
 
 }  // namespace live

@@ -1,6 +1,7 @@
 // The HTTP routes of a live node (docs/live.md): each request is decoded strictly, handed
 // to core::Node, and answered with the status of api.h; state-changing requests are
 // answered once their writes are durable.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "core/codec.h"
@@ -19,6 +20,45 @@ constexpr std::size_t kMaxPageBytes = 4 << 20;
 constexpr std::uint64_t kDefaultPageBlocks = 100;
 constexpr std::uint64_t kMaxPageBlocks = 1000;
 constexpr std::size_t kMaxCachedBlocks = 200'000;
+constexpr std::size_t kTreeHeights = 30;  // GET /tree: default heights below the tip
+
+// The answer to a transaction in the tutorial's shape (no signature): what a chainsim
+// transaction needs, and where that is written down.
+std::string unsigned_tx_message(const std::vector<DemoWallet>& demo) {
+    std::string m =
+        "this transaction is not signed. A chainsim transaction is {\"sender\": the sender's "
+        "compressed secp256k1 public key (66 hex), \"recipient\": an address (40 hex), "
+        "\"amount\" and \"fee\" (integers), \"nonce\" (the sender's next, from GET "
+        "/balance/ADDRESS), \"signature\": 128 hex (r || s, RFC 6979, low-S) over SHA-256 of "
+        "\"chainsim/tx/v1\" || 0x01 || public key || recipient || amount || fee || nonce "
+        "(8-byte little-endian each)} - specified byte by byte, with a test vector, in "
+        "docs/pychain.md (Signing). Sign with `chainsim wallet send` or "
+        "clients/python/chainsim_client.py";
+    if (demo.empty()) {
+        m += ", or start the node with --demo-wallets N to send from named demo wallets";
+    } else {
+        m += ", or send from one of this node's demo wallets (";
+        for (std::size_t i = 0; i < demo.size(); ++i)
+            m += (i ? ", " : "") + demo[i].name;
+        m += ") by name, e.g. {\"sender\": \"" + demo[0].name +
+             "\", \"recipient\": \"" + demo[demo.size() > 1 ? 1 : 0].name +
+             "\", \"amount\": 5}";
+    }
+    return m;
+}
+
+// A non-negative integer field of a tutorial-shaped transfer; false with `error` otherwise.
+bool read_count(const json& j, const char* field, std::uint64_t& out, std::string& error) {
+    const auto it = j.find(field);
+    if (it == j.end()) return true;
+    if (it->is_number_unsigned()) {
+        out = it->get<std::uint64_t>();
+        return true;
+    }
+    error = std::string("'") + field + "' must be a non-negative integer (chainsim amounts are "
+            "whole coins)";
+    return false;
+}
 
 bool starts_with(const std::string& s, std::string_view prefix) {
     return s.size() >= prefix.size() && std::string_view(s).substr(0, prefix.size()) == prefix;
@@ -87,6 +127,8 @@ void LiveNode::handle(const Request& req, Reply raw) {
     if (path == "/nodes") return allowed(verb::get) ? get_nodes(reply) : void();
     if (path == "/blocks") return allowed(verb::post) ? post_block(req, from, reply) : void();
     if (path == "/mempool") return allowed(verb::get) ? get_mempool(reply) : void();
+    if (path == "/wallets") return allowed(verb::get) ? get_wallets(reply) : void();
+    if (path == "/tree") return allowed(verb::get) ? get_tree(target.query, reply) : void();
     if (path == "/status") return allowed(verb::get) ? get_status(reply) : void();
     if (path == "/metrics") return allowed(verb::get) ? get_metrics(reply) : void();
     if (path == "/peers/announce") {
@@ -121,6 +163,7 @@ void LiveNode::get_mine(Reply reply) {
             json b = core::block_to_json(*block);
             reply(api::json(200, {{"message", "New Block Forged"},
                                   {"index", b["index"]},
+                                  {"height", b["height"]},
                                   {"transactions", std::move(b["transactions"])},
                                   {"proof", b["proof"]},
                                   {"previous_hash", b["previous_hash"]},
@@ -135,8 +178,20 @@ void LiveNode::post_transaction(const Request& req, std::optional<core::PeerId> 
     Response error;
     if (!api::parse_object(req.body(), j, error)) return reply(std::move(error));
     core::TransactionRef tx;
-    core::ValidationResult r = core::tx_from_json(j, /*allow_coinbase=*/false, tx);
-    if (!r.ok()) return reply(api::rejected(r));
+    core::ValidationResult r;
+    const bool demo = !from && !j.contains("signature") && !config_.demo_wallets.empty() &&
+                      j.contains("sender") && j["sender"].is_string() &&
+                      find_demo_wallet(config_.demo_wallets, j["sender"].get<std::string>());
+    if (demo) {
+        tx = sign_demo_transfer(j, error);
+        if (!tx) return reply(std::move(error));
+    } else if (!j.contains("signature") && !(j.contains("sender") && j["sender"] == "0")) {
+        return reply(
+            api::error(400, "unsigned-transaction", unsigned_tx_message(config_.demo_wallets)));
+    } else {
+        r = core::tx_from_json(j, /*allow_coinbase=*/false, tx);
+        if (!r.ok()) return reply(api::rejected(r));
+    }
     const core::Hash256 txid = tx->txid();
     if (node_->mempool().contains(txid)) {
         return reply(api::error(409, "duplicate-tx",
@@ -153,12 +208,57 @@ void LiveNode::post_transaction(const Request& req, std::optional<core::PeerId> 
         r = node_->submit_transaction(tx);
     }
     if (!r.ok()) return reply(api::rejected(r));
-    after_durable([this, txid, reply](const sim::Status& s) {
+    after_durable([this, txid, tx, demo, reply](const sim::Status& s) {
         if (!s.ok()) return reply(api::error(500, "storage", s.error()));
-        reply(api::json(201, {{"message", "Transaction will be added to Block " +
-                                              std::to_string(node_->chain().height() + 1)},
-                              {"txid", txid.display_hex()}}));
+        // PyChain's number: the index of the next block (the tip's index + 1).
+        json body = {{"message", "Transaction will be added to Block " +
+                                     std::to_string(node_->chain().height() + 2)},
+                     {"txid", txid.display_hex()}};
+        if (demo) {
+            body["demo"] = true;
+            body["note"] = kDemoNote;
+            body["transaction"] = core::tx_to_json(*tx);
+        }
+        reply(api::json(201, body));
     });
+}
+
+core::TransactionRef LiveNode::sign_demo_transfer(const json& j, Response& error_out) {
+    auto fail = [&](const std::string& message) {
+        error_out = api::error(400, "malformed", message);
+        return core::TransactionRef();
+    };
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        if (it.key() != "sender" && it.key() != "recipient" && it.key() != "amount" &&
+            it.key() != "fee" && it.key() != "nonce") {
+            return fail("unknown field '" + it.key() +
+                        "' (a demo transfer is {sender, recipient, amount, fee, nonce})");
+        }
+    }
+    const DemoWallet* sender = find_demo_wallet(config_.demo_wallets, j["sender"].get<std::string>());
+    const auto recipient_it = j.find("recipient");
+    if (recipient_it == j.end() || !recipient_it->is_string()) {
+        return fail("missing field 'recipient' (a demo wallet's name or a 40-hex address)");
+    }
+    const std::string recipient_text = recipient_it->get<std::string>();
+    std::optional<core::Address> recipient = core::Address::from_hex(recipient_text);
+    if (const DemoWallet* w = find_demo_wallet(config_.demo_wallets, recipient_text)) {
+        recipient = w->address;
+    }
+    if (!recipient) {
+        return fail("'recipient' must be a demo wallet's name or a 40-hex-digit address");
+    }
+    if (!j.contains("amount")) return fail("missing field 'amount'");
+    std::uint64_t amount = 0, fee = 0;
+    std::uint64_t nonce =
+        node_->mempool().expected_nonce(sender->address, node_->chain().state());
+    std::string message;
+    if (!read_count(j, "amount", amount, message) || !read_count(j, "fee", fee, message) ||
+        !read_count(j, "nonce", nonce, message)) {
+        return fail(message);
+    }
+    return core::Transaction::sign_transfer(sender->key, sender->public_key, *recipient, amount,
+                                            fee, nonce);
 }
 
 const std::string& LiveNode::block_json(const core::BlockRef& block) {
@@ -233,11 +333,12 @@ void LiveNode::post_register(const Request& req, Reply reply) {
             return reply(api::error(400, "malformed",
                                     "nodes[" + std::to_string(i) + "] must be a string URL"));
         }
-        const PeerUrlParse p = parse_peer_url(item.get<std::string>());
+        const PeerUrlParse p = parse_peer_address(item.get<std::string>());
         if (!p.url) {
             return reply(
                 api::error(400, "malformed", "nodes[" + std::to_string(i) + "]: " + p.error));
         }
+        if (std::find(urls.begin(), urls.end(), *p.url) != urls.end()) continue;
         if (p.url->str() != url_ && !transport_->find(*p.url)) ++fresh;
         urls.push_back(*p.url);
     }
@@ -250,11 +351,17 @@ void LiveNode::post_register(const Request& req, Reply reply) {
         (void)add_peer(u);
     after_durable([this, reply](const sim::Status& s) {
         if (!s.ok()) return reply(api::error(500, "storage", s.error()));
+        // PyChain lists netlocs ("host:port"); the URLs are in total_node_urls.
         json all = json::array();
-        for (std::size_t i = 0; i < transport_->peer_count(); ++i)
-            all.push_back(transport_->peer(static_cast<core::PeerId>(i)).url.str());
-        reply(api::json(
-            201, {{"message", "New nodes have been added"}, {"total_nodes", std::move(all)}}));
+        json urls = json::array();
+        for (std::size_t i = 0; i < transport_->peer_count(); ++i) {
+            const PeerUrl& u = transport_->peer(static_cast<core::PeerId>(i)).url;
+            all.push_back(u.netloc());
+            urls.push_back(u.str());
+        }
+        reply(api::json(201, {{"message", "New nodes have been added"},
+                              {"total_nodes", std::move(all)},
+                              {"total_node_urls", std::move(urls)}}));
     });
 }
 
@@ -290,7 +397,17 @@ void LiveNode::get_nodes(Reply reply) {
         const core::PeerId id = static_cast<core::PeerId>(i);
         const PeerState& p = transport_->peer(id);
         urls.push_back(p.url.str());
+        json tip = nullptr;
+        if (auto t = peer_tips_.find(id); t != peer_tips_.end()) {
+            tip = {{"hash", t->second.hash},
+                   {"height", t->second.height},
+                   {"index", t->second.height + 1}};
+        }
         peers.push_back({{"url", p.url.str()},
+                         {"node", p.url.netloc()},
+                         {"compatible", p.compatible},
+                         {"reason", p.incompatible_reason},
+                         {"tip", std::move(tip)},
                          // Reachable: not cut off by a partition, and the latest request
                          // was answered (a dead peer is not reachable however often tried).
                          {"reachable", transport_->reachable(id) && p.answering},
@@ -336,9 +453,11 @@ void LiveNode::post_block(const Request& req, std::optional<core::PeerId> from, 
                                    {"hash", hash.display_hex()},
                                    {"previous_hash", block->prev().display_hex()}});
     } else if (index != nullptr && !chain.invalid(index)) {
+        if (from) peer_tips_[*from] = PeerTip{hash.display_hex(), index->height};
         response = api::json(202, {{"message", "Block accepted"},
                                    {"hash", hash.display_hex()},
-                                   {"index", index->height},
+                                   {"index", index->height + 1},
+                                   {"height", index->height},
                                    {"tip", chain.tip() == index}});
     } else {
         if (verdict.ok()) {
@@ -375,6 +494,7 @@ void LiveNode::post_announce(const Request& req, std::optional<core::PeerId> fro
                                 "an announcement is {\"hash\": 64 hex, \"height\": count, "
                                 "\"work\": 64 hex}"));
     }
+    peer_tips_[*from] = PeerTip{h->display_hex(), height->get<std::uint64_t>()};
     node_->on_message(*from, *core::Message::announce(*h, height->get<std::uint64_t>(), w));
     reply(api::json(202, {{"message", "Announcement received"}}));
 }
@@ -410,6 +530,58 @@ void LiveNode::post_peer_transactions(const Request& req, std::optional<core::Pe
         if (!s.ok()) return reply(api::error(500, "storage", s.error()));
         reply(api::json(202, {{"message", "Transactions received"}, {"count", count}}));
     });
+}
+
+void LiveNode::get_wallets(Reply reply) {
+    json wallets = json::array();
+    for (const DemoWallet& w : config_.demo_wallets) {
+        const core::Account& account = node_->chain().state().account(w.address);
+        wallets.push_back(
+            {{"name", w.name},
+             {"address", w.address.hex()},
+             {"public_key", w.public_key.hex()},
+             {"private_key", w.key.hex()},
+             {"balance", account.balance},
+             {"nonce", node_->mempool().expected_nonce(w.address, node_->chain().state())}});
+    }
+    json body = {{"demo", !config_.demo_wallets.empty()}, {"wallets", std::move(wallets)}};
+    body["note"] = config_.demo_wallets.empty()
+                       ? "this node has no demo wallets (start it with --demo-wallets N)"
+                       : kDemoNote;
+    reply(api::json(200, body));
+}
+
+void LiveNode::get_tree(const std::map<std::string, std::string>& query, Reply reply) {
+    std::uint64_t heights = kTreeHeights;
+    if (auto it = query.find("heights"); it != query.end()) {
+        if (!api::parse_u64(it->second, heights) || heights == 0 || heights > 1000) {
+            return reply(api::error(400, "malformed", "'heights' must be 1..1000"));
+        }
+    }
+    const core::Chain& chain = node_->chain();
+    const std::uint64_t tip = chain.height();
+    const std::uint64_t lowest = tip > heights ? tip - heights : 0;
+    json blocks = json::array();
+    std::uint64_t stale = 0;
+    for (const core::BlockRef& b : recent_blocks_) {
+        const core::BlockIndex* index = chain.find(b->hash());
+        if (index == nullptr || chain.invalid(index) || index->height < lowest) continue;
+        const bool active = chain.on_active_chain(index);
+        stale += active ? 0 : 1;
+        blocks.push_back({{"hash", b->hash().display_hex()},
+                          {"previous_hash", b->prev().display_hex()},
+                          {"height", index->height},
+                          {"index", index->height + 1},
+                          {"timestamp", b->header().time},
+                          {"miner", b->txs().front()->recipient().hex()},
+                          {"txs", b->txs().size()},
+                          {"active", active}});
+    }
+    reply(api::json(200, {{"tip", chain.tip()->hash().display_hex()},
+                          {"height", tip},
+                          {"from_height", lowest},
+                          {"stale", stale},
+                          {"blocks", std::move(blocks)}}));
 }
 
 void LiveNode::get_block(const std::string& text, Reply reply) {

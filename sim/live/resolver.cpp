@@ -26,21 +26,25 @@ struct Page {
     std::vector<core::BlockRef> blocks;  // without the genesis block
 };
 
+enum class PageError { kNone, kForeignFormat, kBadChain };
+
 // Decodes a /chain page that starts at `from`. Checks form only: strict block decoding,
 // the claimed heights, linkage inside the page, and genesis if the page includes it.
-bool decode_page(const std::string& body, std::uint64_t from, const core::BlockRef& genesis,
-                 Page& out, std::string& error) {
+// kForeignFormat: the answer is not chainsim's /chain at all (a PyChain node's, say);
+// kBadChain: chainsim's format, but not a chain this node can take.
+PageError decode_page(const std::string& body, std::uint64_t from, const core::BlockRef& genesis,
+                      Page& out, std::string& error) {
     const auto j = nlohmann::json::parse(body, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
         error = "its /chain answer is not a JSON object";
-        return false;
+        return PageError::kForeignFormat;
     }
     const auto length = j.find("length");
     const auto chain = j.find("chain");
     if (length == j.end() || !length->is_number_unsigned() || chain == j.end() ||
         !chain->is_array()) {
         error = "its /chain answer lacks 'chain' (an array) or 'length' (a count)";
-        return false;
+        return PageError::kForeignFormat;
     }
     out.length = length->get<std::uint64_t>();
     core::Hash256 previous;
@@ -52,7 +56,7 @@ bool decode_page(const std::string& body, std::uint64_t from, const core::BlockR
             if (hash == item.end() || !hash->is_string() ||
                 hash->get<std::string>() != genesis->hash().display_hex()) {
                 error = "a different genesis block (a foreign chain)";
-                return false;
+                return PageError::kBadChain;
             }
             previous = genesis->hash();
             continue;
@@ -60,24 +64,28 @@ bool decode_page(const std::string& body, std::uint64_t from, const core::BlockR
         core::BlockRef block;
         core::ValidationResult r = core::block_from_json(item, block);
         if (!r.ok()) {
-            error = "block at height " + std::to_string(height) + " is malformed: " + r.message;
-            return false;
+            error = "the block it serves at height " + std::to_string(height) +
+                    " is not a chainsim block: " + r.message;
+            return PageError::kForeignFormat;
         }
         if (block->height() != height) {
             error = "the block served at height " + std::to_string(height) + " claims height " +
                     std::to_string(block->height());
-            return false;
+            return PageError::kBadChain;
         }
         if ((height > 0 && i > 0) && block->prev() != previous) {
             error = "not a chain: block " + std::to_string(height) +
                     " does not extend the block before it";
-            return false;
+            return PageError::kBadChain;
         }
         previous = block->hash();
         out.blocks.push_back(std::move(block));
     }
-    return true;
+    return PageError::kNone;
 }
+
+constexpr const char* kNotChainsim =
+    "not a chainsim node (a PyChain or dvf/blockchain node?), so its chain cannot be adopted: ";
 
 }  // namespace
 
@@ -134,6 +142,11 @@ void ChainResolver::fetch_page(const std::shared_ptr<PeerSync>& sync) {
 void ChainResolver::on_page(const std::shared_ptr<PeerSync>& sync, const ClientResult& r) {
     const std::string url = sync->peer.str();
     if (!r.ok) return finish_peer({url, "unreachable", r.error});
+    if (r.status == 404 || r.status == 405) {
+        return finish_peer({url, "incompatible",
+                            std::string(kNotChainsim) + "GET /chain answered HTTP " +
+                                std::to_string(r.status)});
+    }
     if (r.status != 200) {
         return finish_peer(
             {url, "unreachable", "GET /chain answered HTTP " + std::to_string(r.status)});
@@ -141,8 +154,13 @@ void ChainResolver::on_page(const std::shared_ptr<PeerSync>& sync, const ClientR
     sync->bytes += r.body.size();
     Page page;
     std::string error;
-    if (!decode_page(r.body, sync->from, network_.genesis, page, error)) {
-        return finish_peer({url, "refused", error});
+    switch (decode_page(r.body, sync->from, network_.genesis, page, error)) {
+        case PageError::kNone:
+            break;
+        case PageError::kForeignFormat:
+            return finish_peer({url, "incompatible", std::string(kNotChainsim) + error});
+        case PageError::kBadChain:
+            return finish_peer({url, "refused", error});
     }
     if (!sync->connected && sync->locate_steps == 0) {
         sync->claimed = page.length;

@@ -11,7 +11,8 @@
 // signatures, balances and nonces, as for any block. If any block fails, the peer's chain
 // is refused whole. A valid branch with more work than our tip is handed to the node
 // block by block (the node validates again and switches by its fork choice). A peer that
-// does not answer, answers slowly (timeout) or too much (size limit) is skipped.
+// does not answer, answers slowly (timeout) or too much (size limit) is skipped. A peer whose
+// /chain is 404/405 or not in chainsim's format (a PyChain node's) is "incompatible".
 //
 // Concurrent resolve() calls share the one in progress. Not thread-safe.
 #pragma once
@@ -39,7 +40,9 @@ struct ResolveOptions {
 
 struct PeerVerdict {
     std::string node;     // the peer's URL
-    std::string verdict;  // "adopted", "refused", "unreachable", "not-better"
+    // "adopted", "refused", "unreachable", "not-better", or "incompatible": not a chainsim
+    // node (its /chain is 404/405 or not chainsim's format, as a PyChain node's is)
+    std::string verdict;
     std::string detail;   // why, for people
 };
 

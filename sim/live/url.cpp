@@ -5,14 +5,32 @@
 namespace live {
 
 std::string PeerUrl::str() const {
+    return "http://" + netloc();
+}
+
+std::string PeerUrl::netloc() const {
     const bool v6 = host.find(':') != std::string::npos;
-    std::string out = "http://";
+    std::string out;
     if (v6) out += '[';
     out += host;
     if (v6) out += ']';
     out += ':';
     out += std::to_string(port);
     return out;
+}
+
+PeerUrlParse parse_peer_address(std::string_view text) {
+    if (text.find("://") != std::string_view::npos) return parse_peer_url(text);
+    std::string url = "http://";
+    url.append(text.substr(0, 300));
+    PeerUrlParse p = parse_peer_url(url);
+    if (!p.url) {
+        std::string message = "'";
+        message.append(text.substr(0, 200));
+        message.append("' is not a peer address (expected host:port or http://host:port)");
+        p.error = std::move(message);
+    }
+    return p;
 }
 
 PeerUrlParse parse_peer_url(std::string_view text) {

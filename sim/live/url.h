@@ -16,6 +16,8 @@ struct PeerUrl {
 
     // "http://host:port", the canonical spelling (IPv6 hosts in brackets).
     std::string str() const;
+    // "host:port" (IPv6 hosts in brackets): how PyChain lists its nodes.
+    std::string netloc() const;
     bool operator==(const PeerUrl&) const = default;
     auto operator<=>(const PeerUrl&) const = default;
 };
@@ -28,5 +30,9 @@ struct PeerUrlParse {
 // Parses "http://host:port" or "http://host:port/". Hosts are 1..253 characters of
 // [A-Za-z0-9.-], or an IPv6 literal in brackets; the port is 1..65535 in decimal.
 [[nodiscard]] PeerUrlParse parse_peer_url(std::string_view text);
+
+// What /nodes/register and --peer accept: a peer URL as above, or a bare "host:port"
+// (meaning http://host:port), as dvf/blockchain's register does.
+[[nodiscard]] PeerUrlParse parse_peer_address(std::string_view text);
 
 }  // namespace live

@@ -207,7 +207,9 @@ class BlockCodecTest : public testing::Test {
 
 TEST_F(BlockCodecTest, JsonFields) {
     const json j = core::block_to_json(*block);
-    EXPECT_EQ(j["index"], 1);
+    EXPECT_EQ(block->height(), 1u);
+    EXPECT_EQ(j["index"], 2);  // PyChain's count: genesis is block 1
+    EXPECT_EQ(j["height"], 1);
     EXPECT_EQ(j["hash"], block->hash().display_hex());
     EXPECT_EQ(j["previous_hash"], net.genesis->hash().display_hex());
     EXPECT_EQ(j["timestamp"], block->header().time);
@@ -243,7 +245,10 @@ TEST_F(BlockCodecTest, JsonStrictness) {
         return j;
     };
     expect_block_malformed(with("hash", core::sha256("x").display_hex()), "hash");
-    expect_block_malformed(with("index", 2), "index");
+    expect_block_malformed(with("index", 1), "index");  // the height, not PyChain's count
+    expect_block_malformed(with("index", 3), "index");
+    expect_block_malformed(with("height", 2), "height");
+    expect_block_malformed(with("height", -1), "height");
     expect_block_malformed(with("proof", good["nonce"].get<std::uint32_t>() + 1), "proof");
     expect_block_malformed(with("bits", "2000fff"), "bits");
     expect_block_malformed(with("bits", "2000fffg"), "bits");

@@ -57,7 +57,7 @@ class NodeApiTest : public ::testing::Test {
 TEST_F(NodeApiTest, AcceptsASignedTransaction) {
     const Answer a = testing::post(url_, "/transactions/new", tx_json(alice_, bob_, 10, 1, 0));
     ASSERT_EQ(a.status, 201u) << a.body;
-    EXPECT_EQ(a.json["message"], "Transaction will be added to Block 1");
+    EXPECT_EQ(a.json["message"], "Transaction will be added to Block 2");
     EXPECT_EQ(a.json["txid"].get<std::string>().size(), 64u);
     const Answer pool = testing::get(url_, "/mempool");
     EXPECT_EQ(pool.json["count"], 1);
@@ -142,7 +142,9 @@ TEST_F(NodeApiTest, MinesAndServesTheChain) {
     const Answer mined = testing::get(url_, "/mine");
     ASSERT_EQ(mined.status, 200u) << mined.body;
     EXPECT_EQ(mined.json["message"], "New Block Forged");
-    EXPECT_EQ(mined.json["index"], 1);
+    // PyChain counts blocks from 1 (genesis is block 1); "height" counts from 0.
+    EXPECT_EQ(mined.json["index"], 2);
+    EXPECT_EQ(mined.json["height"], 1);
     EXPECT_EQ(mined.json["previous_hash"], network_.genesis->hash().display_hex());
     EXPECT_TRUE(mined.json["proof"].is_number_unsigned());
     ASSERT_EQ(mined.json["transactions"].size(), 2u);  // coinbase + the transfer
@@ -155,11 +157,18 @@ TEST_F(NodeApiTest, MinesAndServesTheChain) {
     EXPECT_EQ(chain.json["length"], 3);
     ASSERT_EQ(chain.json["chain"].size(), 3u);
     EXPECT_EQ(chain.json["chain"][0]["hash"], network_.genesis->hash().display_hex());
+    for (std::size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(chain.json["chain"][i]["index"], i + 1);
+        EXPECT_EQ(chain.json["chain"][i]["height"], i);
+    }
+    // As in PyChain, the last block's index is the chain's length.
+    EXPECT_EQ(chain.json["chain"].back()["index"], chain.json["length"]);
     EXPECT_EQ(chain.json["chain"][1]["hash"], mined.json["hash"]);
     // Pages.
     const Answer page = testing::get(url_, "/chain?from=1&limit=1");
     ASSERT_EQ(page.json["chain"].size(), 1u);
-    EXPECT_EQ(page.json["chain"][0]["index"], 1);
+    EXPECT_EQ(page.json["chain"][0]["height"], 1);  // `from` is a height
+    EXPECT_EQ(page.json["chain"][0]["index"], 2);
     EXPECT_EQ(page.json["length"], 3);
     EXPECT_EQ(page.json["next"], 2);
     const Answer last = testing::get(url_, "/chain?from=2");
@@ -244,7 +253,7 @@ TEST_F(NodeApiTest, RegistersOnlyPeerUrls) {
     expect_error(testing::post(url_, "/nodes/register", json{{"nodes", json::array()}}), 400,
                  "malformed");
     expect_error(testing::post(url_, "/nodes/register", json{{"nodes", {1}}}), 400, "malformed");
-    for (const char* bad : {"127.0.0.1:5000", "http://127.0.0.1", "http://127.0.0.1:5000/chain",
+    for (const char* bad : {"127.0.0.1", "http://127.0.0.1", "http://127.0.0.1:5000/chain",
                             "file:///etc/passwd", "http://127.0.0.1:99999"}) {
         expect_error(testing::post(url_, "/nodes/register", json{{"nodes", {bad}}}), 400,
                      "malformed");
@@ -255,7 +264,9 @@ TEST_F(NodeApiTest, RegistersOnlyPeerUrls) {
         testing::post(url_, "/nodes/register", json{{"nodes", {"http://127.0.0.1:1", url_}}});
     ASSERT_EQ(ok.status, 201u) << ok.body;
     EXPECT_EQ(ok.json["message"], "New nodes have been added");
-    EXPECT_EQ(ok.json["total_nodes"], json({"http://127.0.0.1:1"}));  // itself is skipped
+    // As PyChain lists them (netlocs); itself is skipped.
+    EXPECT_EQ(ok.json["total_nodes"], json({"127.0.0.1:1"}));
+    EXPECT_EQ(ok.json["total_node_urls"], json({"http://127.0.0.1:1"}));
     // A dead peer is skipped by resolve, never a 500.
     const Answer resolved = testing::get(url_, "/nodes/resolve");
     ASSERT_EQ(resolved.status, 200u) << resolved.body;

@@ -242,7 +242,7 @@ TEST_F(ResolveTest, RefusesEveryForgedChainAndAdoptsTheHonestOne) {
     cases.push_back(
         {"huge answer", {}, std::nullopt, FakePeer::Mode::kHuge, "unreachable", "larger than"});
     cases.push_back(
-        {"garbage", {}, std::nullopt, FakePeer::Mode::kGarbage, "refused", "not a JSON object"});
+        {"garbage", {}, std::nullopt, FakePeer::Mode::kGarbage, "incompatible", "not a JSON object"});
     const auto honest = chain(6);
     cases.push_back(
         {"honest", to_json(honest), std::nullopt, FakePeer::Mode::kServe, "adopted", "height 6"});
@@ -272,7 +272,7 @@ TEST_F(ResolveTest, RefusesEveryForgedChainAndAdoptsTheHonestOne) {
     for (std::size_t i = 0; i + 1 < cases.size(); ++i) {
         for (const json& b : cases[i].blocks) {
             const auto h = b["hash"].get<std::string>();
-            if (b["index"] == 0) continue;
+            if (b["height"] == 0) continue;  // genesis
             const bool honest_block = std::any_of(honest.begin(), honest.end(), [&](const auto& x) {
                 return x->hash().display_hex() == h;
             });

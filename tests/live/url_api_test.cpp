@@ -27,6 +27,21 @@ TEST(PeerUrl, RefusesEverythingElse) {
     }
 }
 
+TEST(PeerUrl, AddressesMayBeBareHostPort) {
+    // dvf/blockchain's register takes "127.0.0.1:5000"; it means http://.
+    EXPECT_EQ(parse_peer_address("127.0.0.1:5000").url->str(), "http://127.0.0.1:5000");
+    EXPECT_EQ(parse_peer_address("localhost:5001/").url->str(), "http://localhost:5001");
+    EXPECT_EQ(parse_peer_address("http://127.0.0.1:5000").url->str(), "http://127.0.0.1:5000");
+    EXPECT_EQ(parse_peer_address("[::1]:80").url->netloc(), "[::1]:80");
+    EXPECT_EQ(parse_peer_address("127.0.0.1:5000").url->netloc(), "127.0.0.1:5000");
+    for (const char* bad : {"", "127.0.0.1", "a:0", "a:80/chain", "user@a:80", "https://a:1",
+                            "ftp://a:21", "a b:80"}) {
+        auto p = parse_peer_address(bad);
+        EXPECT_FALSE(p.url) << bad;
+        EXPECT_NE(p.error.find("host:port"), std::string::npos) << p.error;
+    }
+}
+
 TEST(Api, StatusCodesForRejectReasons) {
     using core::Reject;
     EXPECT_EQ(api::status_for(Reject::kMalformed), 400u);
