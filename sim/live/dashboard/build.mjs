@@ -6,11 +6,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-process.chdir(dirname(fileURLToPath(import.meta.url)));
+const here = dirname(fileURLToPath(import.meta.url));
+process.chdir(here);
 
 const result = await build({
   entryPoints: ['src/main.js'], bundle: true, minify: true, format: 'iife', target: 'es2020',
-  write: false, legalComments: 'eof',
+  write: false, legalComments: 'eof', absWorkingDir: here,
 });
 const js = result.outputFiles[0].text;
 if (/<\/script/i.test(js)) throw new Error('the bundle contains </script');

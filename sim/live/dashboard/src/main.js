@@ -9,6 +9,16 @@ const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '
 const short = (h) => (h && h.length > 16 ? h.slice(0, 8) + '…' + h.slice(-6) : h ?? '');
 const when = (t) => new Date(t * 1000).toISOString().replace('T', ' ').replace('.000Z', 'Z');
 const POLL_MS = 1500;
+
+// Replaces an element's content only when it changed, so a poll that finds nothing new
+// leaves the page (and what the user is clicking or choosing) alone.
+const drawn = new WeakMap();
+function setHtml(el, html) {
+  if (drawn.get(el) === html) return false;
+  drawn.set(el, html);
+  el.innerHTML = html;
+  return true;
+}
 const LEDGER_ROWS = 15;
 
 const state = {
@@ -49,7 +59,7 @@ function drawStatus(s) {
     ['blocks known', s.blocks], ['orphans', s.orphans], ['mempool', s.mempool], ['peers', s.peers],
     ['pow bits', s.pow_bits], ['miner', s.miner], ['blocks mined', s.blocks_mined],
     ['reorgs', s.reorgs], ['uptime', s.uptime_s + ' s']];
-  $('status').innerHTML = rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td><code>${esc(v)}</code></td></tr>`).join('');
+  setHtml($('status'), rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td><code>${esc(v)}</code></td></tr>`).join(''));
 }
 
 function drawPeers(n) {
@@ -59,7 +69,7 @@ function drawPeers(n) {
     <td>${p.tip ? `${p.tip.height} <code>${esc(short(p.tip.hash))}</code>` : '<span class="muted">not heard</span>'}</td>
     <td>${p.reachable ? 'yes' : 'no'}</td><td>${p.answered}</td><td>${p.failed}</td>
     <td><small>${esc(p.last_error)}</small></td></tr>`).join('');
-  $('peers').querySelector('tbody').innerHTML = body || '<tr><td colspan="7" class="muted">no peers registered</td></tr>';
+  setHtml($('peers').querySelector('tbody'), body || '<tr><td colspan="7" class="muted">no peers registered</td></tr>');
 }
 
 function remember(address) {
@@ -74,13 +84,15 @@ function drawLedger(blocks) {
       if (t.sender !== '0') remember(addressOfKeyHex(t.sender));
     }
   }
-  $('ledger').querySelector('tbody').innerHTML = blocks.slice().reverse().map((b) => `
-    <tr data-hash="${b.hash}" class="${state.selected === b.hash ? 'selected' : ''}">
+  const changed = setHtml($('ledger').querySelector('tbody'), blocks.slice().reverse().map((b) => `
+    <tr data-hash="${b.hash}">
       <td>${b.height}</td><td>${b.index}</td><td><code>${esc(short(b.hash))}</code></td>
       <td><code>${esc(short(b.transactions[0].recipient))}</code></td>
-      <td>${b.transactions.length - 1}</td><td>${when(b.timestamp)}</td></tr>`).join('');
+      <td>${b.transactions.length - 1}</td><td>${when(b.timestamp)}</td></tr>`).join(''));
+  if (!changed) return;
   for (const row of $('ledger').querySelectorAll('tbody tr')) {
     row.onclick = () => inspect(row.dataset.hash);
+    row.classList.toggle('selected', row.dataset.hash === state.selected);
   }
 }
 
@@ -115,13 +127,13 @@ async function inspect(hash) {
 
 function drawMempool(m) {
   $('mempool-count').textContent = m.count;
-  $('mempool').querySelector('tbody').innerHTML = m.transactions.map((t) => {
+  setHtml($('mempool').querySelector('tbody'), m.transactions.map((t) => {
     remember(t.recipient);
     const from = addressOfKeyHex(t.sender);
     remember(from);
     return `<tr data-txid="${t.txid}"><td><code>${short(t.txid)}</code></td><td><code>${short(from)}</code></td>
       <td><code>${short(t.recipient)}</code></td><td>${t.amount}</td><td>${t.fee}</td><td>${t.nonce}</td></tr>`;
-  }).join('') || '<tr><td colspan="6" class="muted">empty</td></tr>';
+  }).join('') || '<tr><td colspan="6" class="muted">empty</td></tr>');
 }
 
 // The block tree: one column per height, the active chain on the first lane, stale
@@ -154,8 +166,8 @@ function drawTree(t) {
       `<title>height ${b.height} ${b.hash}${b.active ? '' : ' (stale)'}\nminer ${b.miner}, ${b.txs - 1} txs</title></g>`;
   }
   svg += '</svg>';
-  $('tree').innerHTML = svg;
   $('tree-note').textContent = `heights ${minH}..${t.height}; ${t.stale} stale block(s)`;
+  if (!setHtml($('tree'), svg)) return;
   for (const g of $('tree').querySelectorAll('g.node')) g.onclick = () => inspect(g.dataset.hash);
 }
 
@@ -164,8 +176,8 @@ async function drawBalances() {
   if (state.key) named.set(addressOf(publicKeyOf(state.key)), 'this browser');
   const addresses = [...new Set([...named.keys(), ...state.seen])].slice(0, 30);
   const rows = await Promise.all(addresses.map((a) => get('/balance/' + a)));
-  $('balances').querySelector('tbody').innerHTML = rows.map((r) => `<tr data-address="${r.address}">
-    <td><code>${r.address}</code></td><td>${esc(named.get(r.address) ?? '')}</td><td>${r.balance}</td><td>${r.nonce}</td></tr>`).join('');
+  setHtml($('balances').querySelector('tbody'), rows.map((r) => `<tr data-address="${r.address}">
+    <td><code>${r.address}</code></td><td>${esc(named.get(r.address) ?? '')}</td><td>${r.balance}</td><td>${r.nonce}</td></tr>`).join(''));
 }
 
 // --- Wallet ---------------------------------------------------------------------------------
@@ -175,20 +187,21 @@ function drawWalletChoices() {
   const chosen = from.value;
   const options = state.wallets.map((w) => `<option value="demo:${w.name}">${w.name} (demo, ${w.balance})</option>`);
   options.push(`<option value="browser">key in this browser</option>`);
-  from.innerHTML = options.join('');
-  if ([...from.options].some((o) => o.value === chosen)) from.value = chosen;
-  $('recipients').innerHTML = state.wallets.map((w) => `<option value="${w.name}">${w.address}</option>`).join('');
+  if (setHtml(from, options.join('')) && [...from.options].some((o) => o.value === chosen)) {
+    from.value = chosen;
+  }
+  setHtml($('recipients'), state.wallets.map((w) => `<option value="${w.name}">${w.address}</option>`).join(''));
   $('demo-note').textContent = state.demo ? state.demoNote : '';
   drawKey();
 }
 
 function drawKey() {
   if (!state.key) {
-    $('wallet-key').innerHTML = '<span class="muted">no key yet</span>';
+    setHtml($('wallet-key'), '<span class="muted">no key yet</span>');
     return;
   }
   const pub = publicKeyOf(state.key);
-  $('wallet-key').innerHTML = `address <code id="wallet-address">${addressOf(pub)}</code><br>public key <code>${toHex(pub)}</code>`;
+  setHtml($('wallet-key'), `address <code id="wallet-address">${addressOf(pub)}</code><br>public key <code>${toHex(pub)}</code>`);
 }
 
 async function send() {
