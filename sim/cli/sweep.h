@@ -31,11 +31,11 @@ struct SweepArgs {
     std::string out;
     bool no_plots = false;
     bool quiet = false;
-    bool mpi = false;              // run under mpirun: rank 0 hands out runs (sweep_mpi.cpp)
-    double mpi_timeout = 60;       // seconds of silence after which a rank counts as dead
-    std::string plan;              // --plan DIR: write the plan and an sbatch script only
+    bool mpi = false;                   // run under mpirun: rank 0 hands out runs (sweep_mpi.cpp)
+    double mpi_timeout = 60;            // seconds of silence after which a rank counts as dead
+    std::string plan;                   // --plan DIR: write the plan and an sbatch script only
     std::vector<std::string> run_task;  // --run-task DIR K
-    std::string collect;           // --collect DIR
+    std::string collect;                // --collect DIR
 };
 
 // One run of the sweep, and once it ran, what became of it.
@@ -56,7 +56,7 @@ struct SweepPlan {
     sim::SeedRange seeds;
     std::vector<sim::SweepParam> params;
     std::vector<sim::SweepPoint> points;
-    std::size_t width = 1;  // digits of the point index in folder names
+    std::size_t width = 1;      // digits of the point index in folder names
     std::filesystem::path out;  // absolute
     std::vector<Task> tasks;    // in (point, seed) order
     std::vector<double> costs;  // per point: the estimated work of one run (sweep_record.cpp)
@@ -74,10 +74,10 @@ void run_task(Task& task, const std::function<void()>& tick = {});
 // Writes sweep.json, sweep.csv and (unless no_plots) the plots from the finished tasks, in
 // (point, seed) order; prints the summary line. A task with an error is listed in "failed";
 // tasks that never reported a result (a dead MPI rank, a Slurm task that did not finish)
-// carry the reason as their error, and with `incomplete` sweep.json says "incomplete": true. With `keep_unchanged`, files
-// whose content is already right are not rewritten and the plots are drawn only when
-// sweep.json changed or none exists (a repeated --collect touches nothing).
-// Returns the exit code: 0, 1 (an expectation failed), 3 (a run failed or is missing).
+// carry the reason as their error, and with `incomplete` sweep.json says "incomplete": true. With
+// `keep_unchanged`, files whose content is already right are not rewritten and the plots are drawn
+// only when sweep.json changed or none exists (a repeated --collect touches nothing). Returns the
+// exit code: 0, 1 (an expectation failed), 3 (a run failed or is missing).
 int write_sweep_outputs(const SweepPlan& plan, const std::vector<Task>& tasks, bool no_plots,
                         double wall_seconds, bool incomplete = false, bool keep_unchanged = false);
 

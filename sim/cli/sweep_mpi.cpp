@@ -173,8 +173,8 @@ int coordinator(MpiSession& mpi, const SweepArgs& a) {
     for (int r = 1; r < size; ++r)
         workers.push_back({r, true, std::nullopt, Clock::now()});
     auto stop_all = [&] {
-        const bool lost = std::any_of(workers.begin(), workers.end(),
-                                      [](const Worker& w) { return !w.alive; });
+        const bool lost =
+            std::any_of(workers.begin(), workers.end(), [](const Worker& w) { return !w.alive; });
         for (const Worker& w : workers) {
             if (w.alive) send(w.rank, kTagStop, lost ? kAbandon : "");
         }
@@ -214,12 +214,9 @@ int coordinator(MpiSession& mpi, const SweepArgs& a) {
         while (next < order.size()) {
             const std::size_t k = order[next++];
             const Task& t = tasks[k];
-            const json j = {{"task", k},
-                            {"point", t.point},
-                            {"seed", t.seed},
-                            {"folder", t.folder.string()},
-                            {"argv", t.argv},
-                            {"tasks_dir", (plan.out / "tasks").string()}};
+            const json j = {{"task", k},      {"point", t.point},
+                            {"seed", t.seed}, {"folder", t.folder.string()},
+                            {"argv", t.argv}, {"tasks_dir", (plan.out / "tasks").string()}};
             if (send(w.rank, kTagTask, j.dump())) {
                 w.task = k;
                 w.heard = Clock::now();
@@ -257,8 +254,8 @@ int coordinator(MpiSession& mpi, const SweepArgs& a) {
             const std::size_t k = r.is_object() ? r.value("task", tasks.size()) : tasks.size();
             if (k < tasks.size() && !resolved[k]) {
                 Task& t = tasks[k];
-                if (!from_record(r, k, t)) t.error = "rank " + std::to_string(w->rank) +
-                                                     " sent a malformed result";
+                if (!from_record(r, k, t))
+                    t.error = "rank " + std::to_string(w->rank) + " sent a malformed result";
                 resolved[k] = true;
                 ++done;
                 if (!t.error.empty()) report_failure(t, "run failed");

@@ -31,7 +31,8 @@ double links_per_node(const sim::Scenario& s) {
     if (t.kind == K::kErdosRenyi) return t.p * (nodes - 1);
     if (t.kind == K::kSmallWorld) return t.k;
     if (t.kind == K::kScaleFree) return 2.0 * t.m;
-    if (t.kind == K::kExplicit) return nodes > 0 ? 2.0 * static_cast<double>(t.edges.size()) / nodes : 0;
+    if (t.kind == K::kExplicit)
+        return nodes > 0 ? 2.0 * static_cast<double>(t.edges.size()) / nodes : 0;
     return 2;  // ring, line, star: about two links per node
 }
 
@@ -60,8 +61,8 @@ std::vector<std::size_t> longest_first(const SweepPlan& plan) {
 json task_record(std::size_t index, const Task& task) {
     json exit = nullptr;
     if (task.exit) exit = {{"code", task.exit->code}, {"signal", task.exit->signal}};
-    return {{"task", index},        {"point", task.point},   {"seed", task.seed},
-            {"exit", exit},         {"error", task.error},   {"report", task.report}};
+    return {{"task", index}, {"point", task.point}, {"seed", task.seed},
+            {"exit", exit},  {"error", task.error}, {"report", task.report}};
 }
 
 bool from_record(const json& r, std::size_t index, Task& task) {
@@ -99,8 +100,10 @@ json plan_json(const SweepPlan& plan) {
     }
     json tasks = json::array();
     for (const Task& t : plan.tasks) {
-        tasks.push_back(
-            {{"point", t.point}, {"seed", t.seed}, {"folder", t.folder.string()}, {"argv", t.argv}});
+        tasks.push_back({{"point", t.point},
+                         {"seed", t.seed},
+                         {"folder", t.folder.string()},
+                         {"argv", t.argv}});
     }
     return {{"chainsim_sweep_plan", kPlanVersion},
             {"name", plan.name},
@@ -117,16 +120,16 @@ json plan_json(const SweepPlan& plan) {
 sim::Expected<SweepPlan> plan_from_json(const json& j) {
     try {
         if (!j.is_object() || j.value("chainsim_sweep_plan", 0) != kPlanVersion)
-            return sim::Error{"not a chainsim sweep plan (version " +
-                              std::to_string(kPlanVersion) + ")"};
+            return sim::Error{"not a chainsim sweep plan (version " + std::to_string(kPlanVersion) +
+                              ")"};
         SweepPlan plan;
         plan.name = j.at("name").get<std::string>();
         plan.scenario = j.at("scenario").get<std::string>();
         plan.seeds.first = j.at("seeds").at("first").get<std::uint64_t>();
         plan.seeds.last = j.at("seeds").at("last").get<std::uint64_t>();
         for (const json& p : j.at("params"))
-            plan.params.push_back({p.at("path").get<std::string>(),
-                                   p.at("values").get<std::vector<std::string>>()});
+            plan.params.push_back(
+                {p.at("path").get<std::string>(), p.at("values").get<std::vector<std::string>>()});
         for (const json& pairs : j.at("points")) {
             sim::SweepPoint point;
             for (const json& pair : pairs)

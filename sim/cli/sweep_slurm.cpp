@@ -65,8 +65,9 @@ std::string sbatch_script(const SweepPlan& plan, const std::string& exe) {
 void add_cluster_options(CLI::App& sweep, SweepArgs& args) {
     sweep.add_flag("--mpi", args.mpi,
                    "run under mpirun: rank 0 hands out runs to the other ranks (docs/cluster.md)");
-    sweep.add_option("--mpi-timeout", args.mpi_timeout,
-                     "seconds without a message after which a rank counts as dead (default 60)")
+    sweep
+        .add_option("--mpi-timeout", args.mpi_timeout,
+                    "seconds without a message after which a rank counts as dead (default 60)")
         ->check(CLI::PositiveNumber);
     sweep.add_option("--plan", args.plan,
                      "write the plan and a Slurm sbatch job-array script into DIR; run nothing");
@@ -86,7 +87,8 @@ void check_sweep_mode(const SweepArgs& a) {
     }
     if (!a.collect.empty()) {
         if (sweep_args || !a.out.empty() || !a.plan.empty() || a.mpi || a.jobs > 0)
-            bad_input("sweep --collect DIR takes only --no-plots and --quiet (the plan has the rest)");
+            bad_input(
+                "sweep --collect DIR takes only --no-plots and --quiet (the plan has the rest)");
         return;
     }
     if (a.scenario.empty()) bad_input("sweep: SCENARIO is required");
@@ -99,7 +101,8 @@ void check_sweep_mode(const SweepArgs& a) {
     }
     if (a.out.empty()) bad_input("sweep: --out is required");
     if (a.mpi && a.jobs > 0)
-        bad_input("sweep: --jobs does not apply with --mpi (each worker rank runs one run at a time)");
+        bad_input(
+            "sweep: --jobs does not apply with --mpi (each worker rank runs one run at a time)");
 }
 
 int sweep_plan_slurm(const SweepArgs& args) {
@@ -121,9 +124,9 @@ int sweep_plan_slurm(const SweepArgs& args) {
     write_file_atomically(plan.out / "sweep.sbatch", sbatch_script(plan, plan.tasks[0].argv[0]));
     fs::permissions(plan.out / "sweep.sbatch", fs::perms::owner_exec | fs::perms::group_exec,
                     fs::perm_options::add, ec);
-    std::printf("sweep: planned %zu runs (%zu point(s) x %llu seed(s)) in %s\n",
-                plan.tasks.size(), plan.points.size(),
-                static_cast<unsigned long long>(plan.seeds.count()), plan.out.string().c_str());
+    std::printf("sweep: planned %zu runs (%zu point(s) x %llu seed(s)) in %s\n", plan.tasks.size(),
+                plan.points.size(), static_cast<unsigned long long>(plan.seeds.count()),
+                plan.out.string().c_str());
     std::printf("  submit:  sbatch %s\n",
                 reports::shell_command({(plan.out / "sweep.sbatch").string()}).c_str());
     std::printf("  then:    chainsim sweep --collect %s\n",
@@ -200,8 +203,8 @@ int sweep_collect(const std::string& dir, const SweepArgs& args) {
         }
         std::cerr << "  rerun them: sbatch --array=" << list(missing) << " "
                   << reports::shell_command({(fs::path(dir) / "sweep.sbatch").string()})
-                  << "\n  or each:    chainsim sweep --run-task "
-                  << reports::shell_command({dir}) << " K\n";
+                  << "\n  or each:    chainsim sweep --run-task " << reports::shell_command({dir})
+                  << " K\n";
     }
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
