@@ -27,8 +27,10 @@
 #include <mpi.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <thread>
 
 namespace cli {
@@ -77,9 +79,29 @@ class MpiSession {
     bool abandoned_ = false;
 };
 
+// How long a send may wait for its receiver (--mpi-timeout; set once by sweep_mpi).
+double send_patience_seconds = 60;
+
+// Sends without blocking forever: a message past the eager limit waits for the receiver,
+// and a dead receiver never comes. False when it could not be delivered in time; the buffer
+// of such a send is kept to the end of the process, as MPI may still read it.
 bool send(int to, Tag tag, const std::string& text) {
-    return MPI_Send(text.data(), static_cast<int>(text.size()), MPI_CHAR, to, tag,
-                    MPI_COMM_WORLD) == MPI_SUCCESS;
+    static std::vector<std::unique_ptr<std::string>> undelivered;
+    auto buffer = std::make_unique<std::string>(text);
+    MPI_Request request;
+    if (MPI_Isend(buffer->data(), static_cast<int>(buffer->size()), MPI_CHAR, to, tag,
+                  MPI_COMM_WORLD, &request) != MPI_SUCCESS)
+        return false;
+    const auto start = Clock::now();
+    for (;;) {
+        int done = 0;
+        if (MPI_Test(&request, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) break;
+        if (done) return true;
+        if (Clock::now() - start > std::chrono::duration<double>(send_patience_seconds)) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    undelivered.push_back(std::move(buffer));
+    return false;
 }
 
 struct Message {
@@ -104,11 +126,20 @@ std::optional<Message> poll(int from = MPI_ANY_SOURCE) {
     return m;
 }
 
-Message wait_for_message(int from) {
+// The next message from `from`; nothing once `patience` passed without one (forever
+// without a patience).
+std::optional<Message> wait_for_message(int from,
+                                        std::optional<std::chrono::duration<double>> patience) {
+    const auto start = Clock::now();
     for (;;) {
-        if (auto m = poll(from)) return *m;
+        if (auto m = poll(from)) return m;
+        if (patience && Clock::now() - start > *patience) return std::nullopt;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
+}
+
+std::chrono::duration<double> beat_interval(double timeout) {
+    return std::chrono::duration<double>(std::clamp(timeout / 6, 0.2, 5.0));
 }
 
 // The N of CHAINSIM_SWEEP_MPI_TEST_DIE=R:N when R is this rank, else 0.
@@ -123,11 +154,25 @@ unsigned die_at_task(int rank) {
 
 int worker(MpiSession& mpi, double timeout) {
     const int rank = mpi.rank();
-    const auto beat_every = std::chrono::duration<double>(std::clamp(timeout / 6, 0.2, 5.0));
+    const auto beat_every = beat_interval(timeout);
     const unsigned die_at = die_at_task(rank);
     unsigned received = 0;
     for (;;) {
-        const Message m = wait_for_message(0);
+        // Before its first run a worker waits as long as planning takes; after that rank 0
+        // beats every idle worker, so silence means rank 0 is gone or counted this rank as
+        // lost: it ends rather than wait forever.
+        std::optional<Message> next;
+        if (received == 0) {
+            next = wait_for_message(0, std::nullopt);
+        } else {
+            next = wait_for_message(0, std::chrono::duration<double>(timeout));
+        }
+        if (!next) {
+            mpi.abandon();
+            return 0;
+        }
+        const Message& m = *next;
+        if (m.tag == kTagBeat) continue;
         if (m.tag != kTagTask) {
             if (m.text == kAbandon) mpi.abandon();
             return 0;
@@ -155,7 +200,10 @@ int worker(MpiSession& mpi, double timeout) {
         } catch (const Exit&) {
             // The record file is a convenience for --collect; rank 0 gets the result anyway.
         }
-        send(0, kTagResult, record);
+        if (!send(0, kTagResult, record)) {  // rank 0 is gone
+            mpi.abandon();
+            return 0;
+        }
     }
 }
 
@@ -193,7 +241,8 @@ int coordinator(MpiSession& mpi, const SweepArgs& a) {
     if (workers.empty()) {  // one rank: it runs everything itself
         for (Task& t : tasks)
             run_task(t);
-        return write_sweep_outputs(plan, tasks, a.no_plots, 0);
+        const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+        return write_sweep_outputs(plan, tasks, a.no_plots, wall);
     }
     if (!a.quiet) {
         std::cerr << "sweep: " << plan.points.size() << " point(s) x " << plan.seeds.count()
@@ -202,36 +251,38 @@ int coordinator(MpiSession& mpi, const SweepArgs& a) {
     }
     const std::vector<std::size_t> order = longest_first(plan);
     const auto timeout = std::chrono::duration<double>(a.mpi_timeout);
+    const auto beat_every = beat_interval(a.mpi_timeout);
     std::vector<bool> resolved(tasks.size(), false);
+    std::vector<bool> lost(tasks.size(), false);  // resolved by a lost rank, not by a result
     std::size_t next = 0, done = 0;
-    bool incomplete = false;
     auto report_failure = [&](const Task& t, const std::string& what) {
         std::cerr << "chainsim: " << what << " (seed " << t.seed << ", point " << t.point
                   << "): " << t.error << "\n  rerun: " << reports::shell_command(t.argv)
                   << "\n  log:   " << (t.folder / "run.log").string() << "\n";
     };
     auto hand_out = [&](Worker& w) {
-        while (next < order.size()) {
-            const std::size_t k = order[next++];
-            const Task& t = tasks[k];
-            const json j = {{"task", k},      {"point", t.point},
-                            {"seed", t.seed}, {"folder", t.folder.string()},
-                            {"argv", t.argv}, {"tasks_dir", (plan.out / "tasks").string()}};
-            if (send(w.rank, kTagTask, j.dump())) {
-                w.task = k;
-                w.heard = Clock::now();
-                return;
-            }
+        const std::size_t k = order[next];
+        const Task& t = tasks[k];
+        const json j = {{"task", k},      {"point", t.point},
+                        {"seed", t.seed}, {"folder", t.folder.string()},
+                        {"argv", t.argv}, {"tasks_dir", (plan.out / "tasks").string()}};
+        if (!send(w.rank, kTagTask, j.dump())) {
             w.alive = false;  // it cannot be reached; the task goes to the next worker
-            --next;
             return;
         }
+        ++next;
+        w.task = k;
+        w.heard = Clock::now();
     };
     auto last_progress = Clock::now();
+    auto last_beat = Clock::now();
     while (done < tasks.size()) {
         bool any_alive = false;
+        const bool beat = Clock::now() - last_beat >= beat_every;
+        if (beat) last_beat = Clock::now();
         for (Worker& w : workers) {
-            if (w.alive && !w.task) hand_out(w);
+            if (w.alive && !w.task && next < order.size()) hand_out(w);
+            if (w.alive && !w.task && beat) send(w.rank, kTagBeat, "");
             any_alive = any_alive || w.alive;
         }
         if (!any_alive) {
@@ -239,8 +290,8 @@ int coordinator(MpiSession& mpi, const SweepArgs& a) {
                 Task& t = tasks[order[next]];
                 t.error = "not run: every worker rank was lost";
                 resolved[order[next]] = true;
+                lost[order[next]] = true;
                 ++done;
-                incomplete = true;
             }
             break;
         }
@@ -249,18 +300,24 @@ int coordinator(MpiSession& mpi, const SweepArgs& a) {
                                   [&](const Worker& x) { return x.rank == m->from; });
             if (w == workers.end()) continue;
             w->heard = Clock::now();
+            if (!w->alive) {  // counted lost, but only slow: it works on
+                w->alive = true;
+                std::cerr << "sweep: rank " << w->rank << " answered again\n";
+            }
             if (m->tag != kTagResult) continue;
             const json r = json::parse(m->text, nullptr, /*allow_exceptions=*/false);
             const std::size_t k = r.is_object() ? r.value("task", tasks.size()) : tasks.size();
-            if (k < tasks.size() && !resolved[k]) {
+            if (k < tasks.size() && (!resolved[k] || lost[k])) {
                 Task& t = tasks[k];
+                if (!resolved[k]) ++done;
+                if (lost[k]) std::cerr << "sweep: the run lost with it finished after all\n";
                 if (!from_record(r, k, t))
                     t.error = "rank " + std::to_string(w->rank) + " sent a malformed result";
                 resolved[k] = true;
-                ++done;
+                lost[k] = false;
                 if (!t.error.empty()) report_failure(t, "run failed");
             }
-            if (w->task == k) w->task.reset();
+            w->task.reset();
             continue;
         }
         const auto now = Clock::now();
@@ -272,9 +329,9 @@ int coordinator(MpiSession& mpi, const SweepArgs& a) {
                       std::to_string(static_cast<int>(a.mpi_timeout)) +
                       " s while it held this run (it died or hangs)";
             resolved[*w.task] = true;
+            lost[*w.task] = true;
             w.task.reset();
             ++done;
-            incomplete = true;
             report_failure(t, "run lost");
         }
         if (!a.quiet && now - last_progress > std::chrono::seconds(10)) {
@@ -285,6 +342,7 @@ int coordinator(MpiSession& mpi, const SweepArgs& a) {
     }
     stop_all();
     const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+    const bool incomplete = std::find(lost.begin(), lost.end(), true) != lost.end();
     return write_sweep_outputs(plan, tasks, a.no_plots, wall, incomplete);
 }
 
@@ -292,6 +350,7 @@ int coordinator(MpiSession& mpi, const SweepArgs& a) {
 
 int sweep_mpi(const SweepArgs& a) {
     MpiSession mpi;
+    send_patience_seconds = a.mpi_timeout;
     if (mpi.rank() != 0) return worker(mpi, a.mpi_timeout);
     return coordinator(mpi, a);
 }

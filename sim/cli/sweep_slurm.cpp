@@ -12,6 +12,7 @@
 //       rerunning only the missing tasks, then collecting, completes the sweep.
 #include <charconv>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -100,6 +101,13 @@ void check_sweep_mode(const SweepArgs& a) {
         return;
     }
     if (a.out.empty()) bad_input("sweep: --out is required");
+    // Under mpirun without --mpi, every rank would run the whole sweep into one folder.
+    for (const char* size : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}) {
+        const char* n = std::getenv(size);
+        if (!a.mpi && n != nullptr && std::string(n) != "1")
+            bad_input(std::string("sweep: started by mpirun (") + size + "=" + n +
+                      ") without --mpi; add --mpi so that rank 0 hands out the runs");
+    }
     if (a.mpi && a.jobs > 0)
         bad_input(
             "sweep: --jobs does not apply with --mpi (each worker rank runs one run at a time)");
