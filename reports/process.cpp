@@ -61,6 +61,16 @@ ChildExit wait_for(pid_t pid) {
     return from_status(status);
 }
 
+std::optional<ChildExit> try_wait(pid_t pid) {
+    int status = 0;
+    pid_t got;
+    while ((got = ::waitpid(pid, &status, WNOHANG)) < 0) {
+        if (errno != EINTR) return ChildExit{127, 0};
+    }
+    if (got == 0) return std::nullopt;
+    return from_status(status);
+}
+
 pid_t wait_any(ChildExit& exit) {
     int status = 0;
     pid_t pid;

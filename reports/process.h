@@ -35,6 +35,10 @@ Spawned spawn(const std::vector<std::string>& argv,
 // Waits for `pid` to end.
 ChildExit wait_for(pid_t pid);
 
+// Whether `pid` has ended, without waiting: its exit once it has, else nothing. An error
+// (not our child) counts as ended with exit code 127.
+std::optional<ChildExit> try_wait(pid_t pid);
+
 // Waits for any child to end; returns its pid (or -1 when there is none).
 pid_t wait_any(ChildExit& exit);
 

@@ -1,5 +1,6 @@
 // chainsim sweep SCENARIO --seeds A..B [--set path=v1,v2,...]... [--jobs N] --out DIR
 //            [--no-plots] [--quiet]
+// (and on a cluster, --mpi, --plan DIR, --run-task DIR K, --collect DIR: sim/cli/sweep.h)
 //
 // Every (point, seed) is its own `chainsim run` child process (this binary, /proc/self/exe)
 // writing DIR/<point>/seed-<s>/: runs are isolated, a crash in one cannot take down the
@@ -23,36 +24,31 @@
 #include "reports/process.h"
 #include "reports/sweep_stats.h"
 #include "sim/cli/cli.h"
+#include "sim/cli/sweep.h"
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/sweep_plan.h"
 
 namespace cli {
+
+void note_failed_expectations(Task& task) {
+    task.failed_expectations.clear();
+    if (!task.exit || !task.report.is_object()) return;
+    const reports::ChildExit& exit = *task.exit;
+    const nlohmann::json& expectations = task.report.value("expectations", nlohmann::json::array());
+    for (const nlohmann::json& e : expectations) {
+        if (!e.is_object() || e.value("passed", true)) continue;
+        task.failed_expectations.push_back(e.value("name", std::string("?")) + " (" +
+                                           e.value("detail", std::string()) + ")");
+    }
+    if (exit.code == kExitExpectation && task.failed_expectations.empty()) {
+        task.failed_expectations.push_back("an expectation (report.json names none)");
+    }
+}
+
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-struct SweepArgs {
-    std::string scenario;
-    std::string seeds;
-    std::vector<std::string> sets;
-    unsigned jobs = 0;  // 0: one per core
-    std::string out;
-    bool no_plots = false;
-    bool quiet = false;
-};
-
-// One run of the sweep.
-struct Task {
-    std::size_t point = 0;
-    std::uint64_t seed = 0;
-    fs::path folder;
-    std::vector<std::string> argv;
-    std::optional<reports::ChildExit> exit;
-    std::string error;  // why it failed, empty if it did not
-    json report;
-    std::vector<std::string> failed_expectations;  // "name (detail)" of each unmet one
-};
 
 template <class T>
 T value_or_bad_input(sim::Expected<T> e) {
@@ -118,11 +114,28 @@ class SweepProgress {
     Clock::time_point last_{};
 };
 
-void write_file(const fs::path& path, const std::string& text) {
+// Returns whether it wrote: with `keep_unchanged`, a file that already holds `text` is left
+// alone.
+bool write_file(const fs::path& path, const std::string& text, bool keep_unchanged = false) {
+    if (keep_unchanged) {
+        std::ifstream in(path, std::ios::binary);
+        const std::string old{std::istreambuf_iterator<char>(in), {}};
+        if (in && old == text) return false;
+    }
     std::ofstream file(path, std::ios::binary | std::ios::trunc);
     file << text;
     file.flush();
     if (!file) throw Exit(kExitInternal, path.string() + ": cannot write");
+    return true;
+}
+
+bool has_sweep_plots(const fs::path& out) {
+    std::error_code ec;
+    for (const fs::directory_entry& e : fs::directory_iterator(out, ec)) {
+        const std::string file = e.path().filename().string();
+        if (file.starts_with("sweep-") && file.ends_with(".png")) return true;
+    }
+    return false;
 }
 
 // Reads a finished run's report; sets task.error when the run did not produce one.
@@ -139,15 +152,7 @@ void collect(Task& task) {
         task.error = "no readable report.json";
         return;
     }
-    const json& expectations = task.report.value("expectations", json::array());
-    for (const json& e : expectations) {
-        if (!e.is_object() || e.value("passed", true)) continue;
-        task.failed_expectations.push_back(e.value("name", std::string("?")) + " (" +
-                                           e.value("detail", std::string()) + ")");
-    }
-    if (exit.code == kExitExpectation && task.failed_expectations.empty()) {
-        task.failed_expectations.push_back("an expectation (report.json names none)");
-    }
+    note_failed_expectations(task);
 }
 
 // The command that reruns `task` and shows its summary (the sweep's own runs are --quiet).
@@ -203,7 +208,10 @@ void run_all(std::vector<Task>& tasks, unsigned jobs, SweepProgress& progress) {
     progress.interrupt();
 }
 
-int sweep_command(const SweepArgs& a) {
+}  // namespace
+
+SweepPlan plan_sweep_or_fail(const SweepArgs& a) {
+    SweepPlan plan;
     const sim::SeedRange seeds = value_or_bad_input(sim::parse_seed_range(a.seeds));
     std::vector<sim::SweepParam> params;
     for (const std::string& set : a.sets)
@@ -216,6 +224,7 @@ int sweep_command(const SweepArgs& a) {
         const sim::Scenario scenario = load_scenario_or_fail(
             a.scenario, points[i].overrides(), " at sweep point " + points[i].folder_name(i, 1));
         if (i == 0) name = scenario.name;
+        plan.costs.push_back(run_cost(scenario));
     }
     const std::string exe = reports::self_executable();
     if (exe.empty()) throw Exit(kExitInternal, "sweep: cannot find its own executable");
@@ -245,6 +254,43 @@ int sweep_command(const SweepArgs& a) {
             if (s == seeds.last) break;
         }
     }
+    plan.name = name;
+    plan.scenario = scenario;
+    plan.seeds = seeds;
+    plan.params = params;
+    plan.points = points;
+    plan.width = width;
+    plan.out = out;
+    plan.tasks = std::move(tasks);
+    return plan;
+}
+
+void run_task(Task& task, const std::function<void()>& tick) {
+    std::error_code ec;
+    fs::create_directories(task.folder, ec);
+    reports::Spawned child = reports::spawn(task.argv, (task.folder / "run.log").string());
+    if (!child.error.empty()) {
+        task.error = child.error;
+        return;
+    }
+    if (tick) {
+        while (!(task.exit = reports::try_wait(child.pid))) {
+            tick();
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    } else {
+        task.exit = reports::wait_for(child.pid);
+    }
+    collect(task);
+}
+
+namespace {
+
+int sweep_command(const SweepArgs& a) {
+    SweepPlan plan = plan_sweep_or_fail(a);
+    const std::vector<Task>& tasks = plan.tasks;
+    const std::vector<sim::SweepPoint>& points = plan.points;
+    const sim::SeedRange seeds = plan.seeds;
     const unsigned jobs = a.jobs > 0 ? a.jobs : std::max(1u, std::thread::hardware_concurrency());
     if (!a.quiet) {
         std::cerr << "sweep: " << points.size() << " point(s) x " << seeds.count()
@@ -252,7 +298,23 @@ int sweep_command(const SweepArgs& a) {
     }
     const auto start = std::chrono::steady_clock::now();
     SweepProgress progress(tasks.size(), a.quiet);
-    run_all(tasks, jobs, progress);
+    run_all(plan.tasks, jobs, progress);
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return write_sweep_outputs(plan, plan.tasks, a.no_plots, wall);
+}
+
+}  // namespace
+
+int write_sweep_outputs(const SweepPlan& plan, const std::vector<Task>& tasks, bool no_plots,
+                        double wall, bool incomplete, bool keep_unchanged) {
+    const std::string& name = plan.name;
+    const std::string& scenario = plan.scenario;
+    const sim::SeedRange seeds = plan.seeds;
+    const std::vector<sim::SweepParam>& params = plan.params;
+    const std::vector<sim::SweepPoint>& points = plan.points;
+    const std::size_t width = plan.width;
+    const fs::path& out = plan.out;
 
     // Summaries, in (point, seed) order whatever order the runs finished in.
     json sweep = {{"scenario", name},
@@ -306,17 +368,16 @@ int sweep_command(const SweepArgs& a) {
              {"failed", point_failed},
              {"stats", reports.empty() ? json::object() : reports::point_stats(reports)}});
     }
-    write_file(out / "sweep.json", sweep.dump(2) + "\n");
-    write_file(out / "sweep.csv", reports::sweep_csv(sweep));
-
-    if (!a.no_plots && !sweep["swept"].empty()) {
+    if (incomplete) sweep["incomplete"] = true;
+    const bool changed = write_file(out / "sweep.json", sweep.dump(2) + "\n", keep_unchanged) |
+                         write_file(out / "sweep.csv", reports::sweep_csv(sweep), keep_unchanged);
+    const bool redraw = changed || !keep_unchanged || !has_sweep_plots(out);
+    if (!no_plots && !sweep["swept"].empty() && redraw) {
         reports::PlotResult plots = reports::render_plots(out.string(), reports::PlotKind::kSweep);
         if (plots.status != reports::PlotStatus::kDone) {
             std::cerr << "chainsim: " << plots.message << "\n";
         }
     }
-    const double wall =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf(
         "sweep: %zu runs (%zu point(s) x %llu seed(s)) in %.1f s: %zu ok, %zu failed, "
         "%zu with a failed expectation\n",
@@ -340,13 +401,13 @@ int sweep_command(const SweepArgs& a) {
     return expectation_failures > 0 ? kExitExpectation : 0;
 }
 
-}  // namespace
-
 void add_sweep_commands(CLI::App& app, int& exit_code) {
     auto args = std::make_shared<SweepArgs>();
     auto* sweep = app.add_subcommand("sweep", "Run a scenario over seeds and parameter values");
-    sweep->add_option("SCENARIO", args->scenario, "scenario YAML file")->required();
-    sweep->add_option("--seeds", args->seeds, "seed range A..B (inclusive)")->required();
+    // SCENARIO, --seeds and --out are required unless --run-task or --collect is given
+    // (check_sweep_mode).
+    sweep->add_option("SCENARIO", args->scenario, "scenario YAML file");
+    sweep->add_option("--seeds", args->seeds, "seed range A..B (inclusive)");
     sweep
         ->add_option("--set", args->sets,
                      "path=v1,v2,...: values to sweep (repeatable; the product is run)")
@@ -362,10 +423,25 @@ void add_sweep_commands(CLI::App& app, int& exit_code) {
                        "'); leave it out for one per core";
             },
             "JOBS>=1"));
-    sweep->add_option("--out", args->out, "output folder")->required();
+    sweep->add_option("--out", args->out, "output folder");
     sweep->add_flag("--no-plots", args->no_plots, "skip the sweep plots");
     sweep->add_flag("--quiet", args->quiet, "no progress lines");
-    sweep->callback([args, &exit_code] { exit_code = sweep_command(*args); });
+    add_cluster_options(*sweep, *args);
+    sweep->callback([args, &exit_code] {
+        const SweepArgs& a = *args;
+        check_sweep_mode(a);
+        if (!a.run_task.empty()) {
+            exit_code = sweep_run_task(a.run_task[0], a.run_task[1]);
+        } else if (!a.collect.empty()) {
+            exit_code = sweep_collect(a.collect, a);
+        } else if (!a.plan.empty()) {
+            exit_code = sweep_plan_slurm(a);
+        } else if (a.mpi) {
+            exit_code = sweep_mpi(a);
+        } else {
+            exit_code = sweep_command(a);
+        }
+    });
 }
 
 }  // namespace cli
