@@ -235,3 +235,27 @@ TEST(LiveE2E, AScenarioRunsLiveThroughAPartitionAndACrash) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(LiveE2E, LiveDemoWalletsAreTheSameOnEveryNode) {
+    TempDir dir("demo");
+    Process live({"live", std::string(CHAINSIM_SOURCE_DIR) + "/tests/e2e/data/live-partition.yaml",
+                  "--base-port", "0", "--for", "4s", "--demo-wallets", "2", "--quiet", "--data",
+                  (dir / "data").string()},
+                 dir / "live.log");
+    const auto first = live.wait_for("\nnode 0: ");
+    const auto second = live.wait_for("\nnode 1: ");
+    ASSERT_TRUE(first && second) << live.output();
+    EXPECT_NE(live.output().find("(dashboard " + *first + "/)"), std::string::npos);
+    const auto wallets = get(*first, "/wallets");
+    ASSERT_EQ(wallets.json["wallets"].size(), 2u) << wallets.body;
+    EXPECT_EQ(get(*second, "/wallets").json["wallets"][1]["address"],
+              wallets.json["wallets"][1]["address"]);
+    const auto sent = post(*first, "/transactions/new",
+                           json{{"sender", "alice"}, {"recipient", "bob"}, {"amount", 3}});
+    EXPECT_EQ(sent.status, 201u) << sent.body;
+    EXPECT_EQ(live.wait_exit(60s), 0) << live.output();
+}
+
+}  // namespace
