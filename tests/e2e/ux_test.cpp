@@ -291,7 +291,8 @@ TEST(Sweep, NamesEachFailedExpectationWithItsRerunCommand) {
 // The last run failing used to print the final "4/4 runs done" line twice.
 TEST(Sweep, FinalProgressLineOnce) {
     ScratchDir dir;
-    const std::string file = dir.write("tiny.yaml", kTiny);
+    const std::string file =
+        dir.write("tiny.yaml", std::string(kTiny) + "  latency: {dist: constant, value: 50ms}\n");
     const std::string out = (dir.path() / "o").string();
     // The last run cannot write its report: a folder sits where the file goes.
     std::filesystem::create_directories(out + "/p1-value-1s/seed-2/report.json");
