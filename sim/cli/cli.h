@@ -41,7 +41,8 @@ std::uint64_t parse_seed_flag(const std::string& flag, const std::string& text);
 // bad_input for a scenario that loaded but cannot be built or run (World::create's error).
 // An error that starts with a field path ("events.2.cut: ...") is placed like a load error,
 // at the line of that field in PATH (or at the --set in `sets` that made it).
-[[noreturn]] void scenario_build_error(const std::string& path, const std::vector<std::string>& sets,
+[[noreturn]] void scenario_build_error(const std::string& path,
+                                       const std::vector<std::string>& sets,
                                        const std::string& error);
 
 // Reads a whole file; bad_input naming the file if it cannot.

@@ -46,8 +46,8 @@ std::uint64_t parse_seed_flag(const std::string& flag, const std::string& text) 
     std::uint64_t value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-        bad_input(flag + " must be an integer from 0 to " + std::to_string(UINT64_MAX) +
-                  ", got '" + text + "'");
+        bad_input(flag + " must be an integer from 0 to " + std::to_string(UINT64_MAX) + ", got '" +
+                  text + "'");
     }
     return value;
 }

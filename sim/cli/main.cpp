@@ -75,8 +75,9 @@ int main(int argc, char** argv) {
         app.require_subcommand(1);
         app.set_help_all_flag("--help-all", "Show help for every command");
         // The commit and build type are fixed when CMake configures the build.
-        app.set_version_flag("--version", "chainsim " CHAINSIM_VERSION " (commit " CHAINSIM_GIT_COMMIT
-                                          ", " CHAINSIM_BUILD_TYPE " build)");
+        app.set_version_flag("--version",
+                             "chainsim " CHAINSIM_VERSION " (commit " CHAINSIM_GIT_COMMIT
+                             ", " CHAINSIM_BUILD_TYPE " build)");
         cli::add_run_commands(app, exit_code);
         cli::add_sweep_commands(app, exit_code);
         cli::add_report_commands(app);

@@ -136,7 +136,9 @@ void add_run_commands(CLI::App& app, int& exit_code) {
                   "run twice and report the first diverging event, if any");
     run->add_flag("--no-shared-validation", args->no_shared_validation,
                   "every node checks every signature and block itself (same digest)");
-    run->add_flag("--quiet", args->quiet, "no progress, no summary and no report line (errors and failed expectations still go to stderr)");
+    run->add_flag("--quiet", args->quiet,
+                  "no progress, no summary and no report line (errors and failed expectations "
+                  "still go to stderr)");
     run->callback([args, &exit_code] { exit_code = run_command(*args); });
 
     auto path = std::make_shared<std::string>();

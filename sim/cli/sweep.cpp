@@ -390,9 +390,9 @@ int write_sweep_outputs(const SweepPlan& plan, const std::vector<Task>& tasks, b
         std::string params;
         for (const auto& [path, value] : f["params"].items())
             params += (params.empty() ? "" : ", ") + path + "=" + value.get<std::string>();
-        std::cerr << "chainsim: expectation failed: " << f["folder"].get<std::string>()
-                  << " seed " << f["seed"].get<std::uint64_t>()
-                  << (params.empty() ? "" : " (" + params + ")") << ":\n";
+        std::cerr << "chainsim: expectation failed: " << f["folder"].get<std::string>() << " seed "
+                  << f["seed"].get<std::uint64_t>() << (params.empty() ? "" : " (" + params + ")")
+                  << ":\n";
         for (const json& e : f["expectations"])
             std::cerr << "  " << e.get<std::string>() << "\n";
         std::cerr << "  rerun: " << f["command"].get<std::string>() << "\n";

@@ -28,8 +28,9 @@ std::uint64_t parse_coins(const std::string& flag, const std::string& text, bool
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     const bool whole = !text.empty() && ec == std::errc() && end == text.data() + text.size();
     if (!whole || (value == 0 && !zero_ok)) {
-        bad_input(flag + " must be " + (zero_ok ? "a whole number, 0 or more" : "a positive whole number") +
-                  " (up to " + std::to_string(UINT64_MAX) + "), got '" + text + "'");
+        bad_input(flag + " must be " +
+                  (zero_ok ? "a whole number, 0 or more" : "a positive whole number") + " (up to " +
+                  std::to_string(UINT64_MAX) + "), got '" + text + "'");
     }
     return value;
 }
@@ -62,8 +63,8 @@ int wallet_send(const SendArgs& args) {
                           ")");
     }
 
-    const core::TransactionRef tx = core::Transaction::sign_transfer(
-        key, *to, amount, fee, nonce->get<std::uint64_t>());
+    const core::TransactionRef tx =
+        core::Transaction::sign_transfer(key, *to, amount, fee, nonce->get<std::uint64_t>());
     const nlohmann::json tx_json = core::tx_to_json(*tx);
     live::ClientRequest post;
     post.method = boost::beast::http::verb::post;

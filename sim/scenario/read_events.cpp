@@ -164,8 +164,8 @@ bool read_event(const Field& field, int nodes, core::Nanos duration, EventSpec& 
 // A restart brings back crashed nodes; one naming a node that is up at that time would do
 // nothing (and report a meaningless convergence), so it is an error at the restart.
 // `restart: all` brings back whichever nodes are down, so it needs only one of them.
-void check_restarts(const Field& list, const std::vector<std::pair<EventSpec, std::size_t>>& timeline,
-                    int nodes) {
+void check_restarts(const Field& list,
+                    const std::vector<std::pair<EventSpec, std::size_t>>& timeline, int nodes) {
     std::vector<bool> down(static_cast<std::size_t>(std::max(nodes, 0)), false);
     for (const auto& [event, index] : timeline) {
         if (event.kind == EventKind::kCrash) {
@@ -185,8 +185,8 @@ void check_restarts(const Field& list, const std::vector<std::pair<EventSpec, st
                                "restart names nodes an earlier crash took down"));
         } else if (!up.empty() && !all) {
             field.error(concat("node(s) ", format_node_set(up), " did not crash before ",
-                               format_duration(event.at), ", so they cannot restart; down then: ",
-                               format_node_set(back)));
+                               format_duration(event.at),
+                               ", so they cannot restart; down then: ", format_node_set(back)));
         }
         for (int node : back)
             down[static_cast<std::size_t>(node)] = false;
@@ -202,7 +202,8 @@ void read_events(const Field& field, int nodes, core::Nanos duration, std::vecto
     std::vector<std::pair<EventSpec, std::size_t>> timeline;  // (event, index in the list)
     for (std::size_t i = 0; i < field.size(); ++i) {
         EventSpec event;
-        if (read_event(field.at(i), nodes, duration, event)) timeline.emplace_back(std::move(event), i);
+        if (read_event(field.at(i), nodes, duration, event))
+            timeline.emplace_back(std::move(event), i);
     }
     std::stable_sort(timeline.begin(), timeline.end(),
                      [](const auto& a, const auto& b) { return a.first.at < b.first.at; });

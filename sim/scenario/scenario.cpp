@@ -184,9 +184,11 @@ ScenarioLoad parse_scenario_text(const std::string& text, const std::string& dis
             if (const auto tab = first_indent_tab(text, line)) {
                 diagnostics.add(*tab, "",
                                 "a tab in the indentation: YAML indents with spaces only "
-                                "(the parser said: " + e.msg + ")");
+                                "(the parser said: " +
+                                    e.msg + ")");
             } else {
-                diagnostics.add(Place{line, e.mark.column + 1, ""}, "", "YAML syntax error: " + e.msg);
+                diagnostics.add(Place{line, e.mark.column + 1, ""}, "",
+                                "YAML syntax error: " + e.msg);
             }
         }
         scenario_internal::apply_overrides(overrides, document, diagnostics);
@@ -213,9 +215,10 @@ ScenarioLoad parse_scenario_text(const std::string& text, const std::string& dis
 std::string field_place(const std::string& path, const std::vector<std::string>& overrides,
                         const std::string& field_path) {
     for (auto it = overrides.rbegin(); it != overrides.rend(); ++it) {
-        const std::string set_path(trim_blanks(
-            std::string_view(*it).substr(0, std::min(it->find('='), it->size()))));
-        if (field_path == set_path || field_path.rfind(set_path + ".", 0) == 0) return "--set " + *it;
+        const std::string set_path(
+            trim_blanks(std::string_view(*it).substr(0, std::min(it->find('='), it->size()))));
+        if (field_path == set_path || field_path.rfind(set_path + ".", 0) == 0)
+            return "--set " + *it;
     }
     try {
         YAML::Node node = YAML::LoadFile(path);

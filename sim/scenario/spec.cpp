@@ -117,13 +117,16 @@ std::string describe(const EventSpec& event) {
                     text += concat(" ", format_duration(d.min), "-", format_duration(d.max));
                     break;
                 case LatencyDist::kNormal:
-                    text += concat(" mean ", format_duration(d.mean), " sd ", format_duration(d.stddev));
+                    text += concat(" mean ", format_duration(d.mean), " sd ",
+                                   format_duration(d.stddev));
                     break;
                 case LatencyDist::kLognormal:
-                    text += concat(" median ", format_duration(d.median), " sigma ", number_text(d.sigma));
+                    text += concat(" median ", format_duration(d.median), " sigma ",
+                                   number_text(d.sigma));
                     break;
                 case LatencyDist::kPareto:
-                    text += concat(" scale ", format_duration(d.scale), " shape ", number_text(d.shape));
+                    text += concat(" scale ", format_duration(d.scale), " shape ",
+                                   number_text(d.shape));
                     break;
             }
             break;

@@ -134,8 +134,8 @@ std::string SweepPoint::folder_name(std::size_t index, std::size_t width) const 
     // Letters, digits and '.' kept; runs of anything else become one '-'.
     std::string name = "p" + number;
     for (char c : words) {
-        const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                          (c >= '0' && c <= '9') || c == '.';
+        const bool keep =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.';
         if (keep) {
             name += c;
         } else if (name.back() != '-') {

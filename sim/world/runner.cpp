@@ -152,9 +152,9 @@ std::string summarize(const nlohmann::json& r) {
         const std::string k = t["confirmations"].dump();
         s += "transactions: " + t["submitted"].dump() + " submitted, " + t["confirmed"].dump() +
              " in the main chain, " + t["confirmed_k"].dump() + " with k=" + k +
-             " confirmations (median " + num(t["confirmation_s"]["median"], "%.1f") +
-             " s, p90 " + num(t["confirmation_s"]["p90"], "%.1f") + " s), rejected " +
-             t["rejected"].dump() + "\n";
+             " confirmations (median " + num(t["confirmation_s"]["median"], "%.1f") + " s, p90 " +
+             num(t["confirmation_s"]["p90"], "%.1f") + " s), rejected " + t["rejected"].dump() +
+             "\n";
     }
     for (const auto& e : r["expectations"]) {
         s += std::string("expect ") + e["name"].get<std::string>() + ": " +

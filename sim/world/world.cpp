@@ -346,10 +346,12 @@ void World::apply_event(std::size_t index) {
             measure = true;
             break;
         case EventKind::kCut:
-            if (network_->cut(e.a, e.b).ok()) cut_links_.insert({std::min(e.a, e.b), std::max(e.a, e.b)});
+            if (network_->cut(e.a, e.b).ok())
+                cut_links_.insert({std::min(e.a, e.b), std::max(e.a, e.b)});
             break;
         case EventKind::kRestore:
-            if (network_->restore(e.a, e.b).ok()) cut_links_.erase({std::min(e.a, e.b), std::max(e.a, e.b)});
+            if (network_->restore(e.a, e.b).ok())
+                cut_links_.erase({std::min(e.a, e.b), std::max(e.a, e.b)});
             measure = true;
             break;
         case EventKind::kCrash:

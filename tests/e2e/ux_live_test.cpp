@@ -85,7 +85,8 @@ TEST(LiveUx, ADeadPeerIsNotReachable) {
     json p;
     EXPECT_TRUE(live::testing::eventually([&] {
         const json nodes = get(*url, "/nodes").json;
-        if (!nodes.is_object() || !nodes["peers"].is_array() || nodes["peers"].empty()) return false;
+        if (!nodes.is_object() || !nodes["peers"].is_array() || nodes["peers"].empty())
+            return false;
         p = nodes["peers"][0];
         return p.value("failed", 0) > 0;
     })) << p.dump();

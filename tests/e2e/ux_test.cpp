@@ -32,15 +32,13 @@ const char* const kTiny =
 TEST(Quiet, PrintsNothingOnStdout) {
     ScratchDir dir;
     const std::string file = dir.write("tiny.yaml", kTiny);
-    const BinaryRun r =
-        run_chainsim({"run", file, "--quiet", "--no-plots", "--out", (dir.path() / "o").string()},
-                     dir);
+    const BinaryRun r = run_chainsim(
+        {"run", file, "--quiet", "--no-plots", "--out", (dir.path() / "o").string()}, dir);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "");
     EXPECT_EQ(r.err, "");
     EXPECT_TRUE(std::filesystem::exists(dir.path() / "o" / "report.json"));
 }
-
 
 // Writes `yaml` as NAME and runs `validate` on it.
 BinaryRun validate_yaml(const ScratchDir& dir, const std::string& yaml,
@@ -91,20 +89,22 @@ TEST(Seed, FullU64RangeAndAClearMessageOutsideIt) {
         SCOPED_TRACE(bad);
         const BinaryRun r = run_chainsim({"run", file, "--seed", bad, "--out", out}, dir);
         EXPECT_EQ(r.exit_code, kExitBadInput);
-        EXPECT_TRUE(contains(r.err, "--seed must be an integer from 0 to 18446744073709551615, got '" +
-                                        std::string(bad) + "'"))
+        EXPECT_TRUE(
+            contains(r.err, "--seed must be an integer from 0 to 18446744073709551615, got '" +
+                                std::string(bad) + "'"))
             << r.err;
         EXPECT_FALSE(contains(r.err, "--set")) << r.err;
     }
-    const BinaryRun top =
-        run_chainsim({"run", file, "--seed", "18446744073709551615", "--quiet", "--no-plots",
-                      "--out", out},
-                     dir);
+    const BinaryRun top = run_chainsim(
+        {"run", file, "--seed", "18446744073709551615", "--quiet", "--no-plots", "--out", out},
+        dir);
     ASSERT_EQ(top.exit_code, 0) << top.err;
-    const auto report = nlohmann::json::parse(chainsim_test::read_file(dir.path() / "o" / "report.json"));
+    const auto report =
+        nlohmann::json::parse(chainsim_test::read_file(dir.path() / "o" / "report.json"));
     EXPECT_EQ(report["seed"].get<std::uint64_t>(), UINT64_MAX);
     // In the file too.
-    const BinaryRun in_file = validate_yaml(dir, std::string(kTiny) + "seed: 18446744073709551615\n");
+    const BinaryRun in_file =
+        validate_yaml(dir, std::string(kTiny) + "seed: 18446744073709551615\n");
     EXPECT_EQ(in_file.exit_code, 0) << in_file.err;
 }
 
@@ -120,8 +120,8 @@ TEST(Validate, PrintsTheWarningsRunPrints) {
     const BinaryRun v = validate_yaml(dir, yaml);
     EXPECT_EQ(v.exit_code, 0) << v.err;
     EXPECT_TRUE(contains(v.err, "chainsim: warning: the network graph is disconnected (")) << v.err;
-    const BinaryRun r = run_chainsim({"run", (dir.path() / "s.yaml").string(), "--quiet", "--no-plots", "--out",
-                                      (dir.path() / "o").string()},
+    const BinaryRun r = run_chainsim({"run", (dir.path() / "s.yaml").string(), "--quiet",
+                                      "--no-plots", "--out", (dir.path() / "o").string()},
                                      dir);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(v.err, r.err);  // the same warnings, word for word
@@ -132,14 +132,16 @@ TEST(Restart, OfANodeThatNeverCrashedIsRefused) {
     const std::string base = std::string(kTiny) + "events:\n";
     const BinaryRun never = validate_yaml(dir, base + "  - {at: 5m, restart: \"2\"}\n");
     EXPECT_EQ(never.exit_code, kExitBadInput);
-    EXPECT_TRUE(contains(never.err, "s.yaml:7:23: events.0.restart: no node is down at 5m")) << never.err;
-    const BinaryRun partly = validate_yaml(
-        dir, base + "  - {at: 5m, crash: \"1\"}\n  - {at: 9m, restart: \"1-2\"}\n");
+    EXPECT_TRUE(contains(never.err, "s.yaml:7:23: events.0.restart: no node is down at 5m"))
+        << never.err;
+    const BinaryRun partly =
+        validate_yaml(dir, base + "  - {at: 5m, crash: \"1\"}\n  - {at: 9m, restart: \"1-2\"}\n");
     EXPECT_EQ(partly.exit_code, kExitBadInput);
-    EXPECT_TRUE(contains(partly.err, "events.1.restart: node(s) 2 did not crash before 9m")) << partly.err;
+    EXPECT_TRUE(contains(partly.err, "events.1.restart: node(s) 2 did not crash before 9m"))
+        << partly.err;
     // Listed out of order, the crash still comes first; restart: all brings back the down ones.
-    const BinaryRun ok = validate_yaml(
-        dir, base + "  - {at: 9m, restart: all}\n  - {at: 5m, crash: \"1\"}\n");
+    const BinaryRun ok =
+        validate_yaml(dir, base + "  - {at: 9m, restart: all}\n  - {at: 5m, crash: \"1\"}\n");
     EXPECT_EQ(ok.exit_code, 0) << ok.err;
 }
 
@@ -147,7 +149,8 @@ TEST(Yaml, ATabInTheIndentationIsNamed) {
     ScratchDir dir;
     const BinaryRun r = validate_yaml(dir, "name: t\nduration: 1h\nnetwork:\n\tnodes: 4\n");
     EXPECT_EQ(r.exit_code, kExitBadInput);
-    EXPECT_TRUE(contains(r.err, "s.yaml:4:1: a tab in the indentation: YAML indents with spaces only"))
+    EXPECT_TRUE(
+        contains(r.err, "s.yaml:4:1: a tab in the indentation: YAML indents with spaces only"))
         << r.err;
 }
 
@@ -159,10 +162,11 @@ TEST(Messages, NameTheRealFieldAndPlace) {
     EXPECT_TRUE(contains(empty.err, "--set duration=: duration: empty, so the run has no length"))
         << empty.err;
     // A strategy the world cannot run is placed at its line.
-    const BinaryRun strategy = validate_yaml(dir, std::string(kTiny) +
-                                                      "mining:\n"
-                                                      "  - {nodes: \"0-2\", share: 0.7}\n"
-                                                      "  - {nodes: \"3\", share: 0.3, strategy: selfish}\n");
+    const BinaryRun strategy =
+        validate_yaml(dir, std::string(kTiny) +
+                               "mining:\n"
+                               "  - {nodes: \"0-2\", share: 0.7}\n"
+                               "  - {nodes: \"3\", share: 0.3, strategy: selfish}\n");
     EXPECT_EQ(strategy.exit_code, kExitBadInput);
     EXPECT_TRUE(contains(strategy.err, "s.yaml:8:40: mining.1.strategy: ")) << strategy.err;
     // A peer URL with a path says so instead of blaming the port.
@@ -176,8 +180,9 @@ TEST(Messages, NameTheRealFieldAndPlace) {
 
 TEST(Summary, NoPropagationDataSaysSo) {
     ScratchDir dir;
-    const std::string file = dir.write(
-        "idle.yaml", std::string(kTiny) + "events:\n  - {at: 0s, hashrate: {nodes: all, share: 0}}\n");
+    const std::string file =
+        dir.write("idle.yaml",
+                  std::string(kTiny) + "events:\n  - {at: 0s, hashrate: {nodes: all, share: 0}}\n");
     const BinaryRun r =
         run_chainsim({"run", file, "--no-plots", "--out", (dir.path() / "o").string()}, dir);
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -193,7 +198,8 @@ TEST(Summary, ConfirmationsSayWhichKAndCountLikeThePlot) {
     const BinaryRun r =
         run_chainsim({"run", file, "--no-plots", "--out", (dir.path() / "o").string()}, dir);
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    const auto report = nlohmann::json::parse(chainsim_test::read_file(dir.path() / "o" / "report.json"));
+    const auto report =
+        nlohmann::json::parse(chainsim_test::read_file(dir.path() / "o" / "report.json"));
     const auto& t = report["transactions"];
     ASSERT_TRUE(t.contains("confirmed_k")) << t.dump();
     EXPECT_LE(t["confirmed_k"].get<int>(), t["confirmed"].get<int>());
@@ -209,10 +215,10 @@ TEST(WalletSend, ZeroAmountIsRefusedBeforeAnythingIsSent) {
     // Port 9 (discard) on loopback: nothing listens, so reaching the node would fail with 1.
     for (const char* amount : {"0", "-3", "lots"}) {
         SCOPED_TRACE(amount);
-        const BinaryRun r = run_chainsim({"wallet", "send", "--key", key, "--to",
-                                          std::string(40, 'a'), "--amount", amount, "--node",
-                                          "http://127.0.0.1:9"},
-                                         dir);
+        const BinaryRun r =
+            run_chainsim({"wallet", "send", "--key", key, "--to", std::string(40, 'a'), "--amount",
+                          amount, "--node", "http://127.0.0.1:9"},
+                         dir);
         EXPECT_EQ(r.exit_code, kExitBadInput) << r.err;
         EXPECT_TRUE(contains(r.err, "--amount must be a positive whole number")) << r.err;
         EXPECT_EQ(r.out, "");
@@ -258,10 +264,10 @@ TEST(Sweep, NamesEachFailedExpectationWithItsRerunCommand) {
     for (int jobs : {1, 2}) {
         SCOPED_TRACE(jobs);
         const std::string out = (dir.path() / (jobs == 1 ? "j1" : "j2")).string();
-        const BinaryRun r = run_chainsim({"sweep", file, "--seeds", "1..2", "--set",
-                                          "network.latency.value=1ms,5s", "--jobs",
-                                          std::to_string(jobs), "--out", out},
-                                         dir);
+        const BinaryRun r =
+            run_chainsim({"sweep", file, "--seeds", "1..2", "--set", "network.latency.value=1ms,5s",
+                          "--jobs", std::to_string(jobs), "--out", out},
+                         dir);
         ASSERT_EQ(r.exit_code, 1) << r.err;
         // The last progress line once, not twice.
         EXPECT_EQ(lines_starting(r.err, "sweep: 4/4 runs done").size(), 1u) << r.err;
@@ -276,10 +282,11 @@ TEST(Sweep, NamesEachFailedExpectationWithItsRerunCommand) {
         for (const auto& f : failures) {
             const std::string folder = f["folder"].get<std::string>();
             const std::string seed = std::to_string(f["seed"].get<int>());
-            EXPECT_TRUE(contains(r.err, "chainsim: expectation failed: " + folder + " seed " + seed +
-                                            " (network.latency.value="))
+            EXPECT_TRUE(contains(r.err, "chainsim: expectation failed: " + folder + " seed " +
+                                            seed + " (network.latency.value="))
                 << r.err;
-            EXPECT_TRUE(contains(f["expectations"][0].get<std::string>(), "stale_rate_below 0.001"));
+            EXPECT_TRUE(
+                contains(f["expectations"][0].get<std::string>(), "stale_rate_below 0.001"));
             EXPECT_TRUE(contains(r.err, "  rerun: " + f["command"].get<std::string>())) << r.err;
             EXPECT_TRUE(contains(f["command"].get<std::string>(), "--seed " + seed));
         }
@@ -291,7 +298,8 @@ TEST(Sweep, NamesEachFailedExpectationWithItsRerunCommand) {
 // The last run failing used to print the final "4/4 runs done" line twice.
 TEST(Sweep, FinalProgressLineOnce) {
     ScratchDir dir;
-    const std::string file = dir.write("tiny.yaml", kTiny);
+    const std::string file =
+        dir.write("tiny.yaml", std::string(kTiny) + "  latency: {dist: constant, value: 50ms}\n");
     const std::string out = (dir.path() / "o").string();
     // The last run cannot write its report: a folder sits where the file goes.
     std::filesystem::create_directories(out + "/p1-value-1s/seed-2/report.json");

@@ -8,7 +8,8 @@ namespace reports {
 namespace {
 
 TEST(PlotScript, DrawingDecisions) {
-    const std::string script = std::string(CHAINSIM_SOURCE_DIR) + "/tests/reports/plot_script_test.py";
+    const std::string script =
+        std::string(CHAINSIM_SOURCE_DIR) + "/tests/reports/plot_script_test.py";
     const auto r = testing::run_shell("CHAINSIM_SOURCE_DIR='" + std::string(CHAINSIM_SOURCE_DIR) +
                                       "' /usr/bin/python3 '" + script + "'");
     EXPECT_EQ(r.exit_code, 0) << r.output;

@@ -76,7 +76,8 @@ TEST(SweepPlan, CartesianProductFirstSetVariesSlowest) {
     // Short and readable: the last key of the path and the value's scalars, no map keys.
     sim::SweepPoint odd{{{"network.latency", "{dist: constant, value: 250ms}"}}};
     EXPECT_EQ(odd.folder_name(0, 1), "p0-latency-constant-250ms");
-    sim::SweepPoint listed{{{"mining.1.share", "0.3"}, {"events.0.partition", "[\"0-4\", \"5-9\"]"}}};
+    sim::SweepPoint listed{
+        {{"mining.1.share", "0.3"}, {"events.0.partition", "[\"0-4\", \"5-9\"]"}}};
     EXPECT_EQ(listed.folder_name(12, 2), "p12-share-0.3-partition-0-4-5-9");
 }
 

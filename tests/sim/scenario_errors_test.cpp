@@ -66,7 +66,8 @@ TEST(ScenarioErrors, IntegerExpected) {
     EXPECT_EQ(only_error(minimal_plus("consensus: {pow_bits: 2.5}\n")),
               "test.yaml:5:23: consensus.pow_bits: expected an integer, got 2.5");
     EXPECT_EQ(only_error(minimal_plus("seed: lucky\n")),
-              "test.yaml:5:7: seed: expected an integer, got \"lucky\"");
+              "test.yaml:5:7: seed: expected an integer from 0 to 18446744073709551615, got "
+              "\"lucky\"");
 }
 
 TEST(ScenarioErrors, IntegerOutOfRange) {

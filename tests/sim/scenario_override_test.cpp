@@ -48,7 +48,7 @@ TEST(ScenarioOverrides, LaterOverridesWin) {
     EXPECT_EQ(s.seed, 6u);
     // ... and errors name the override that set the value.
     EXPECT_EQ(only_error(kBase, {"seed=5", "seed=x"}),
-              "--set seed=x: seed: expected an integer, got \"x\"");
+              "--set seed=x: seed: expected an integer from 0 to 18446744073709551615, got \"x\"");
     EXPECT_EQ(only_error(kBase, {"network.latency={dist: constant, value: 1s}",
                                  "network.latency.value=1"}),
               "--set network.latency.value=1: network.latency.value: expected a duration such as "
