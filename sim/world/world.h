@@ -105,6 +105,9 @@ class World final : private core::NodeObserver {
     // Network and nodes.
     void send(int from, int to, core::MessagePtr message);
     void deliver(int from, int to, core::MessagePtr message);
+    // Bytes `message` occupies on a link: its wire size, a block at least block_size.
+    std::uint64_t transfer_size(const core::Message& message) const;
+    // Validation time on the receiver: network.processing's per_block + per_tx + per_kb.
     core::Nanos processing_cost(const core::Message& message) const;
     void on_link_change(int a, int b, bool up);
 

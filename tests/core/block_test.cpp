@@ -190,7 +190,7 @@ TEST(Genesis, DeterministicAndCarriesValidPow) {
     EXPECT_EQ(a.genesis->hash(), b.genesis->hash());
     EXPECT_TRUE(a.genesis->prev().is_zero());
     EXPECT_EQ(a.genesis->header().time, a.params.genesis_time);
-    EXPECT_EQ(a.genesis->header().bits, a.params.pow_limit_bits());
+    EXPECT_EQ(a.genesis->header().bits, a.params.initial_bits());
     EXPECT_TRUE(core::check_proof_of_work(a.genesis->hash(), a.genesis->header().bits,
                                           a.params.pow_limit()));
     ASSERT_EQ(a.genesis->txs().size(), 3u);
