@@ -34,18 +34,22 @@ TEST(NetworkRead, BitcoinTopologyWithDefaultsAndValues) {
 
 TEST(NetworkRead, BitcoinTopologyErrorsAtTheField) {
     EXPECT_EQ(only_error(thousand_nodes("{kind: bitcoin, outbound: 8, max_inbound: 70}")),
-              "test.yaml:5:58: network.topology.max_inbound: 100 reachable nodes with 70 inbound "
+              "test.yaml:5:55: network.topology.max_inbound: 100 reachable nodes with 70 inbound "
               "slots each hold 7000 links, fewer than the 8000 that 1000 nodes opening 8 each "
               "need");
     EXPECT_EQ(only_error(thousand_nodes("{kind: bitcoin, reachable: 1.5}")),
-              "test.yaml:5:43: network.topology.reachable: expected a number above 0 and at most "
+              "test.yaml:5:40: network.topology.reachable: expected a number above 0 and at most "
               "1, got 1.5");
     EXPECT_EQ(only_error(thousand_nodes("{kind: bitcoin, outbound: 0}")),
-              "test.yaml:5:42: network.topology.outbound: expected an integer from 1 to 999, got 0");
-    // A rule broken by a default: placed at the topology map.
+              "test.yaml:5:39: network.topology.outbound: expected an integer from 1 to 999, got 0");
     EXPECT_EQ(only_error(thousand_nodes("{kind: bitcoin, reachable: 0.005}")),
-              "test.yaml:5:13: network.topology: round(0.005 * 1000) = 5 reachable nodes, but "
-              "each node opens 8 links to distinct other reachable nodes: need at least 9");
+              "test.yaml:5:40: network.topology.reachable: round(0.005 * 1000) = 5 reachable "
+              "nodes, but each node opens 8 links to distinct other reachable nodes: need at "
+              "least 9");
+    // A rule broken by the defaults (10 nodes: 1 reachable): placed at the topology map.
+    EXPECT_EQ(only_error(minimal_plus("  topology: {kind: bitcoin}\n")),
+              "test.yaml:5:13: network.topology: round(0.1 * 10) = 1 reachable nodes, but each "
+              "node opens 8 links to distinct other reachable nodes: need at least 9");
     EXPECT_EQ(only_error(thousand_nodes("{kind: bitcoin, outbond: 8}")),
               "test.yaml:5:29: network.topology.outbond: unknown key 'outbond' in topology kind "
               "bitcoin (did you mean 'outbound'?); expected one of: kind, outbound, max_inbound, "
@@ -67,7 +71,7 @@ TEST(NetworkRead, ConfigurationTopologyErrorsAtTheBin) {
               "(nodes - 1), got 10");
     EXPECT_EQ(only_error(minimal_plus("  topology: {kind: configuration, degrees: [[1, 0.5], "
                                       "[3, 0]]}\n")),
-              "test.yaml:5:60: network.topology.degrees.1.1: expected a weight above 0, got 0");
+              "test.yaml:5:59: network.topology.degrees.1.1: expected a weight above 0, got 0");
     EXPECT_EQ(only_error(minimal_plus("  topology: {kind: configuration, degrees: [[1, 0.5], "
                                       "[3]]}\n")),
               "test.yaml:5:55: network.topology.degrees.1: expected a [degree, weight] pair such "
@@ -110,11 +114,11 @@ TEST(NetworkRead, RegionJitterErrors) {
               "0, got -1");
     EXPECT_EQ(only_error(minimal_plus(std::string(kRegions) +
                                       "      jitter: {dist: uniform, shape: 2}\n")),
-              "test.yaml:10:21: network.latency.regions.jitter.dist: expected one of pareto, "
+              "test.yaml:10:22: network.latency.regions.jitter.dist: expected one of pareto, "
               "lognormal, got \"uniform\"");
     EXPECT_EQ(only_error(minimal_plus(std::string(kRegions) +
-                                      "      jitter: {dist: pareto, sigma: 2}\n")),
-              "test.yaml:10:14: network.latency.regions.jitter.shape: required field is missing "
+                                      "      jitter: {dist: pareto}\n")),
+              "test.yaml:10:15: network.latency.regions.jitter.shape: required field is missing "
               "(e.g. shape: 2.5)");
 }
 

@@ -382,7 +382,8 @@ TEST(Topology, BitcoinBadParametersNameTheField) {
     EXPECT_EQ(field_of(bitcoin_spec(0, 117, 0.1), 1000),
               "outbound: expected an integer from 1 to 999, got 0");
     EXPECT_EQ(field_of(bitcoin_spec(8, 0, 0.1), 1000),
-              "max_inbound: expected an integer from 1 to 999, got 0");
+              "max_inbound: expected an integer of at least 1, got 0");
+    EXPECT_EQ(field_of(bitcoin_spec(8, 117, 0.5), 20), "ok");  // a cap that never binds
     EXPECT_EQ(field_of(bitcoin_spec(8, 117, 0), 1000),
               "reachable: expected a number above 0 and at most 1, got 0");
     EXPECT_EQ(field_of(bitcoin_spec(8, 117, 0.005), 1000),
