@@ -93,8 +93,8 @@ TEST(ScenarioErrors, ChoiceExpected) {
               "you mean 'push'?)");
     EXPECT_EQ(only_error(minimal_plus("  topology: {kind: smallworld, k: 4, beta: 0.1}\n")),
               "test.yaml:5:20: network.topology.kind: expected one of full, ring, line, star, "
-              "random-regular, erdos-renyi, small-world, scale-free, explicit, got \"smallworld\" "
-              "(did you mean 'small-world'?)");
+              "random-regular, erdos-renyi, small-world, scale-free, explicit, bitcoin, "
+              "configuration, got \"smallworld\" (did you mean 'small-world'?)");
 }
 
 TEST(ScenarioErrors, NameMustBeUsableAsAFolder) {
