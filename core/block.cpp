@@ -119,7 +119,7 @@ BlockRef make_genesis(const ConsensusParams& params) {
     header.version = 1;
     header.merkle_root = compute_merkle_root(txs);
     header.time = params.genesis_time;
-    header.bits = params.pow_limit_bits();
+    header.bits = params.initial_bits();
     header.nonce = 0;
     // Deterministic: the first nonce that works. At any sane pow_bits one exists within
     // 2^32 tries; if none does, the genesis keeps nonce 0 (genesis is never validated).

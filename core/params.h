@@ -15,11 +15,13 @@ struct GenesisAllocation {
 };
 
 struct ConsensusParams {
-    // Leading zero bits every block hash needs at the easiest allowed target (pow limit).
+    // Leading zero bits every block hash needs at the initial difficulty (the genesis block's
+    // target, 2^(256 - pow_bits) - 1). The pow limit, the easiest target a retarget may
+    // reach, is kPowLimitFactorBits bits easier, so the difficulty can fall below it.
     unsigned pow_bits = 12;
     // Expected seconds between blocks; the retarget aims for it.
     std::int64_t target_spacing_s = 600;
-    // Blocks per retarget period; 0 keeps the difficulty fixed at the pow limit.
+    // Blocks per retarget period; 0 keeps the difficulty fixed at the initial difficulty.
     std::uint32_t retarget_window = 0;
     // New coins paid by each block's coinbase, on top of the fees.
     std::uint64_t block_reward = 50;
@@ -32,8 +34,14 @@ struct ConsensusParams {
     // Balances credited by the genesis block.
     std::vector<GenesisAllocation> allocations;
 
-    U256 pow_limit() const;
-    std::uint32_t pow_limit_bits() const;  // compact form of pow_limit(), genesis' bits
+    // The pow limit is 2^kPowLimitFactorBits times the initial target (capped at 2^256 - 1,
+    // every hash, so for pow_bits < 8 it is less than that factor easier).
+    static constexpr unsigned kPowLimitFactorBits = 8;
+
+    U256 pow_limit() const;                // 2^(256 - max(pow_bits - 8, 0)) - 1
+    std::uint32_t pow_limit_bits() const;  // compact form of pow_limit()
+    U256 initial_target() const;           // 2^(256 - pow_bits) - 1
+    std::uint32_t initial_bits() const;    // compact form of initial_target(): genesis' bits
     std::int64_t retarget_timespan_s() const { return target_spacing_s * retarget_window; }
 };
 

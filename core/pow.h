@@ -10,7 +10,7 @@
 
 namespace core {
 
-// The easiest target allowed when every hash must start with `pow_bits` zero bits:
+// The target at which every hash must start with `pow_bits` zero bits:
 // 2^(256 - pow_bits) - 1. REQUIRES: 0 <= pow_bits <= 255.
 U256 pow_limit_for_bits(unsigned pow_bits);
 

@@ -2,8 +2,8 @@
 """Plots for chainsim run folders and sweep folders (matplotlib, Agg backend).
 
 usage: plot.py run DIR     writes into DIR: block_tree.png, tip_agreement.png,
-                           propagation.png, reorg_depths.png, miners.png and, when a
-                           workload ran (txs.csv exists), confirmations.png
+                           propagation.png, reorg_depths.png, miners.png, difficulty.png
+                           and, when a workload ran (txs.csv exists), confirmations.png
        plot.py sweep DIR   writes DIR/sweep-<parameter>.png for every swept parameter
 
 It reads only what the simulator wrote (report.json, the CSV series described in
@@ -538,6 +538,59 @@ def plot_confirmations(run, out):
     save(fig, out)
 
 
+def compact_target(bits):
+    """The target a header's compact bits stand for (Bitcoin's SetCompact, sign ignored)."""
+    size = bits >> 24
+    mantissa = bits & 0x007fffff
+    return mantissa >> (8 * (3 - size)) if size <= 3 else mantissa << (8 * (size - 3))
+
+
+def plot_difficulty(run, out):
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 6.5), sharex=True,
+                                      gridspec_kw={"height_ratios": [3, 2]})
+    top.set_title(run.title("Block interval and difficulty"))
+    bottom.set_xlabel(f"time found ({run.unit})")
+    main = sorted((b for b in run.blocks if b["main_chain"]), key=lambda b: b["height"])
+    if not main or "bits" not in main[0] or not main[0]["bits"]:
+        no_data(top, "no main-chain blocks (or blocks.csv has no bits column)")
+        no_data(bottom, "")
+        return save(fig, out)
+    consensus = run.report.get("consensus") or {}
+    target_s = consensus.get("block_interval_s")
+    window = int(consensus.get("retarget_window") or 0)
+    shade_faults(top, run, label_events=True)
+    shade_faults(bottom, run)
+    times = [b["found_s"] for b in main]
+    intervals = [t - p for p, t in zip([0.0] + times[:-1], times)]
+    xs = [run.t(t) for t in times]
+    top.plot(xs, intervals, ".", color="#9a9a9a", ms=2.5, label="each main-chain interval")
+    # The mean over a sliding span: the retarget window when there is one, else ~1/20 of the run.
+    span = window if window >= 2 else max(5, len(intervals) // 20)
+    if len(intervals) >= span:
+        means = [sum(intervals[i - span + 1:i + 1]) / span for i in range(span - 1, len(intervals))]
+        top.plot(xs[span - 1:], means, color=MAIN_COLOUR, lw=1.6,
+                 label=f"mean of the last {span} intervals")
+    if target_s:
+        top.axhline(target_s, color=MARK_COLOUR, ls="--", lw=1.2,
+                    label=f"target interval {target_s:g} s")
+    top.set_ylabel("block interval (s)")
+    top.set_yscale("log")
+    if target_s:  # exponential intervals reach far below the mean; keep the mean readable
+        top.set_ylim(bottom=target_s / 30)
+    top.legend(loc="upper left", fontsize=8)
+    # Difficulty relative to the first block's (the initial difficulty): target_1 / target_h.
+    first = compact_target(int(main[0]["bits"], 16))
+    relative = [first / max(1, compact_target(int(b["bits"], 16))) for b in main]
+    bottom.step(xs, relative, where="post", color=STALE_COLOUR, lw=1.4,
+                label="difficulty / initial difficulty")
+    bottom.set_ylabel("relative difficulty")
+    bottom.set_yscale("log", base=2)
+    bottom.set_ylim(min(relative + [1.0]) / 1.5, max(relative + [1.0]) * 1.5)
+    bottom.legend(loc="upper left", fontsize=8)
+    top.set_xlim(0, run.t(run.end_s))
+    save(fig, out)
+
+
 def plot_run(folder):
     run = Run(folder)
     plot_block_tree(run, run.path("block_tree.png"))
@@ -545,6 +598,7 @@ def plot_run(folder):
     plot_propagation(run, run.path("propagation.png"))
     plot_reorg_depths(run, run.path("reorg_depths.png"))
     plot_miners(run, run.path("miners.png"))
+    plot_difficulty(run, run.path("difficulty.png"))
     if run.txs is not None:
         plot_confirmations(run, run.path("confirmations.png"))
 

@@ -124,6 +124,12 @@ const std::vector<PlotFile>& run_plot_files() {
          "Each miner group's share of the hashrate beside its share of the main chain's "
          "block rewards and fees. Honest miners should earn about their hashrate share; a "
          "gap is a cost of forks (or the gain of a strategy)."},
+        {"difficulty.png", "Block interval and difficulty",
+         "Top: every main-chain block interval (grey dots, log scale) and their mean over the "
+         "last retarget window (blue), against the target interval (dashed green). Bottom: "
+         "the difficulty relative to the initial one, from each block's bits. After a "
+         "hashrate change the interval strays from the target until a retarget moves the "
+         "difficulty; dotted lines mark every event."},
         {"confirmations.png", "Transaction confirmations",
          "The distribution of the time from a transaction's submission until it had k "
          "confirmations on the final main chain (k is report.confirmations), over the "

@@ -65,8 +65,10 @@ std::string seconds_cell(const std::optional<core::Nanos>& t) {
 
 std::string write_blocks(const std::filesystem::path& dir, const Recorder& rec,
                          const std::unordered_set<core::Hash256>& on_main) {
-    CsvFile f(dir / "blocks.csv", "hash,parent,height,miner,found_s,main_chain,txs,reached");
+    CsvFile f(dir / "blocks.csv", "hash,parent,height,miner,found_s,main_chain,txs,reached,bits");
     for (const BlockRecord& b : rec.blocks()) {
+        char bits[16];
+        std::snprintf(bits, sizeof bits, "0x%08x", b.block->header().bits);
         f.row()
             .cell(b.hash.display_hex())
             .cell(b.parent.display_hex())
@@ -76,6 +78,7 @@ std::string write_blocks(const std::filesystem::path& dir, const Recorder& rec,
             .cell(on_main.count(b.hash) != 0 ? "1" : "0")
             .cell(std::to_string(b.block->txs().size()))
             .cell(std::to_string(b.delays.size()))
+            .cell(bits)
             .end();
     }
     return f.finish();

@@ -2,7 +2,8 @@
 // header row; times are exact decimal renderings of the simulator's nanoseconds; an empty
 // cell means "no value" (a block that never reached 90% of the nodes, say).
 //
-//   blocks.csv       hash, parent, height, miner, found_s, main_chain (1/0), txs, reached
+//   blocks.csv       hash, parent, height, miner, found_s, main_chain (1/0), txs, reached,
+//                    bits (the header's compact target, 0x%08x)
 //                    one row per block found: rows = blocks.mined
 //   tips.csv         t_s, agreement, distinct_tips, up_nodes, best_height
 //                    one row per tip-agreement sample: rows = tip_agreement.samples

@@ -15,11 +15,6 @@ core::Nanos clamp_to_latency(double x) {
     return static_cast<core::Nanos>(std::llround(x));
 }
 
-core::Nanos add_clamped(core::Nanos a, core::Nanos b) {
-    const core::Nanos sum = a + b;  // both in [0, kMaxLatency]: no overflow
-    return sum > kMaxLatency ? kMaxLatency : sum;
-}
-
 }  // namespace
 
 std::string_view latency_dist_name(LatencyDist dist) {
@@ -71,6 +66,37 @@ Status validate(const LatencyDistribution& d) {
     return Error{"latency: unknown distribution"};
 }
 
+std::string_view jitter_dist_name(LatencyJitter::Dist dist) {
+    switch (dist) {
+        case LatencyJitter::Dist::kPareto:
+            return "pareto";
+        case LatencyJitter::Dist::kLognormal:
+            return "lognormal";
+    }
+    return "unknown";
+}
+
+Status validate(const LatencyJitter& j) {
+    switch (j.dist) {
+        case LatencyJitter::Dist::kPareto:
+            if (!(j.shape > 1.0 && std::isfinite(j.shape))) {
+                return Error{"pareto jitter: shape must be finite and above 1 (so that links "
+                             "average to the matrix entry), got " +
+                                 std::to_string(j.shape),
+                             "shape"};
+            }
+            return {};
+        case LatencyJitter::Dist::kLognormal:
+            if (!(j.sigma >= 0.0 && std::isfinite(j.sigma))) {
+                return Error{"lognormal jitter: sigma must be finite and >= 0, got " +
+                                 std::to_string(j.sigma),
+                             "sigma"};
+            }
+            return {};
+    }
+    return Error{"jitter: unknown distribution", "dist"};
+}
+
 Status validate(const LatencySpec& spec, int nodes) {
     if (spec.kind == LatencySpec::Kind::kDistribution) return validate(spec.distribution);
     const LatencyRegions& regions = spec.regions;
@@ -117,7 +143,7 @@ Status validate(const LatencySpec& spec, int nodes) {
     }
     if (regions.jitter) {
         if (Status status = validate(*regions.jitter); !status) {
-            return Error{"latency regions jitter: " + status.error()};
+            return Error{"latency regions jitter: " + status.error(), "jitter." + status.field()};
         }
     }
     return {};
@@ -140,6 +166,19 @@ core::Nanos sample_latency(const LatencyDistribution& d, Rng& rng) {
     return 0;
 }
 
+core::Nanos sample_jittered(core::Nanos mean, const LatencyJitter& j, Rng& rng) {
+    const double m = static_cast<double>(mean);
+    switch (j.dist) {
+        case LatencyJitter::Dist::kPareto:
+            // Pareto I with scale (alpha - 1) / alpha has mean 1.
+            return clamp_to_latency(m * rng.pareto((j.shape - 1.0) / j.shape, j.shape));
+        case LatencyJitter::Dist::kLognormal:
+            // Median exp(-sigma^2 / 2) gives mean exp(-sigma^2 / 2 + sigma^2 / 2) = 1.
+            return clamp_to_latency(m * rng.lognormal(std::exp(-0.5 * j.sigma * j.sigma), j.sigma));
+    }
+    return mean;
+}
+
 Status assign_latencies(Topology& topology, const LatencySpec& spec, Rng& rng) {
     if (Status status = validate(spec, topology.node_count()); !status) return status;
     if (spec.kind == LatencySpec::Kind::kDistribution) {
@@ -152,7 +191,7 @@ Status assign_latencies(Topology& topology, const LatencySpec& spec, Rng& rng) {
     for (int id = 0; id < topology.edge_count(); ++id) {
         const auto [a, b] = topology.links()[id];
         core::Nanos latency = regions.matrix[regions.node_region[a]][regions.node_region[b]];
-        if (regions.jitter) latency = add_clamped(latency, sample_latency(*regions.jitter, rng));
+        if (regions.jitter) latency = sample_jittered(latency, *regions.jitter, rng);
         topology.link(id).latency = latency;
     }
     return {};

@@ -7,9 +7,11 @@
 //     changes the latency model.
 //   - Samples are rounded to the nearest nanosecond and clamped to [0, kMaxLatency]: a normal
 //     distribution's negative tail becomes 0, a Pareto's far tail becomes kMaxLatency.
-//   - Regions: latency(a, b) = matrix[region(a)][region(b)], plus an optional jitter sampled
-//     per link (e.g. Uniform{0, 5ms} to spread links between the same two regions), clamped
-//     the same way. Nodes in the same region use the diagonal entry.
+//   - Regions: latency(a, b) = matrix[region(a)][region(b)], the mean of that pair of regions;
+//     nodes in the same region use the diagonal entry. With a jitter, each link's latency is
+//     that mean times a factor drawn per link whose mean is 1 (Pareto or lognormal; see
+//     LatencyJitter), so links between two regions spread around the matrix entry and still
+//     average to it. Clamped the same way.
 //   - Bad parameters (negative durations, a non-square or asymmetric matrix, an assignment of
 //     the wrong length...) come back as an Error naming them; nothing is changed then.
 #pragma once
@@ -42,13 +44,26 @@ struct LatencyDistribution {
     double shape = 0;  // pareto: tail index alpha; > 0 (the mean is finite only above 1)
 };
 
+// The per-link spread of a region matrix: latency = mean * X, X drawn once per link with
+// E[X] = 1, so the matrix entries stay the means (docs/network.md, "Latency jitter").
+struct LatencyJitter {
+    enum class Dist { kPareto, kLognormal };
+    Dist dist = Dist::kPareto;
+    double shape = 2;    // pareto: tail index alpha; > 1 (the mean must be finite). X has
+                         // minimum (alpha - 1) / alpha and P(X > x) = (x_min / x)^alpha
+    double sigma = 0.5;  // lognormal: stddev of ln X; >= 0. X = exp(N(-sigma^2 / 2, sigma^2))
+};
+
+// The YAML name of a jitter distribution ("pareto", "lognormal").
+std::string_view jitter_dist_name(LatencyJitter::Dist dist);
+
 // Delay by the regions of a link's two ends.
 struct LatencyRegions {
     std::vector<std::string> names;                // one per region, unique
     std::vector<std::vector<core::Nanos>> matrix;  // [from][to]; square, names.size(),
                                                    // symmetric, >= 0; diagonal = within a region
     std::vector<int> node_region;                  // region index of each node, one per node
-    std::optional<LatencyDistribution> jitter;     // added per link when set
+    std::optional<LatencyJitter> jitter;           // absent: every link gets the mean
 };
 
 // The scenario's `network.latency:` (and the `latency` event) as read, and what
@@ -68,10 +83,15 @@ inline constexpr core::Nanos kMaxLatency = 1'000'000 * core::kSecond;  // about 
 // Checks the spec against a network of `nodes` nodes.
 Status validate(const LatencySpec& spec, int nodes);
 Status validate(const LatencyDistribution& distribution);
+Status validate(const LatencyJitter& jitter);
 
 // One sample, rounded and clamped to [0, kMaxLatency]. Constant draws nothing from `rng`.
 // REQUIRES: validate(distribution).ok().
 core::Nanos sample_latency(const LatencyDistribution& distribution, Rng& rng);
+
+// `mean` times one draw of the jitter's factor, rounded and clamped to [0, kMaxLatency].
+// REQUIRES: validate(jitter).ok().
+core::Nanos sample_jittered(core::Nanos mean, const LatencyJitter& jitter, Rng& rng);
 
 // Validates, then sets the latency of every link of `topology`.
 Status assign_latencies(Topology& topology, const LatencySpec& spec, Rng& rng);

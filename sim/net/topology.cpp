@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
@@ -64,13 +65,14 @@ bool adjacent(const std::vector<std::vector<int>>& adj, int a, int b) {
 }
 
 // One attempt at the pairing (configuration) model with local rejection (Steger & Wormald):
-// draw two remaining link ends at random, keep the pair unless it is a self-loop or a repeat.
-// Returns false when the remaining ends admit no valid pair, so the caller starts over.
-bool try_random_regular(int n, int degree, Rng& rng, Links& out) {
+// node v has degree[v] link ends; draw two remaining ends at random, keep the pair unless it
+// is a self-loop or a repeat. Returns false when the remaining ends admit no valid pair, so
+// the caller starts over.
+bool try_pairing(const std::vector<int>& degree, Rng& rng, Links& out) {
     std::vector<int> ends;
-    ends.reserve(static_cast<std::size_t>(n) * degree);
+    const int n = static_cast<int>(degree.size());
     for (int v = 0; v < n; ++v)
-        ends.insert(ends.end(), degree, v);
+        ends.insert(ends.end(), degree[static_cast<std::size_t>(v)], v);
     std::vector<std::vector<int>> adj(n);
     out.clear();
     int failures = 0;
@@ -120,7 +122,8 @@ Expected<Links> random_regular_links(int n, int degree, Rng& rng) {
     constexpr int kAttempts = 1000;
     Links links;
     for (int attempt = 0; attempt < kAttempts; ++attempt) {
-        if (try_random_regular(n, degree, rng, links)) return links;
+        if (try_pairing(std::vector<int>(static_cast<std::size_t>(n), degree), rng, links))
+            return links;
     }
     return Error{"topology random-regular: no simple " + std::to_string(degree) +
                  "-regular graph on " + std::to_string(n) + " nodes found after " +
@@ -178,6 +181,131 @@ Links scale_free_links(int n, int m, Rng& rng) {
     return links;
 }
 
+// The configuration model: each node's degree drawn from the weighted bins, then the link
+// ends paired into a simple graph (try_pairing). An odd degree sum gets one more end on a
+// random node below nodes - 1, so that every end has a partner.
+Expected<Links> configuration_links(int n, const std::vector<std::pair<int, double>>& bins,
+                                    Rng& rng) {
+    double total = 0;
+    for (const auto& bin : bins)
+        total += bin.second;
+    std::vector<int> degree(static_cast<std::size_t>(n));
+    long long sum = 0;
+    for (int& d : degree) {
+        double u = rng.uniform01() * total;
+        d = bins.back().first;  // should rounding leave u above every bin
+        for (const auto& [value, weight] : bins) {
+            if (u < weight) {
+                d = value;
+                break;
+            }
+            u -= weight;
+        }
+        sum += d;
+    }
+    if (sum % 2 != 0) {
+        while (true) {
+            int& d = degree[rng.below(static_cast<std::uint64_t>(n))];
+            if (d < n - 1) {
+                ++d;
+                break;
+            }
+        }
+    }
+    constexpr int kAttempts = 100;
+    Links links;
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+        if (try_pairing(degree, rng, links)) return links;
+    }
+    return Error{"topology configuration: the degrees drawn admit no simple graph on " +
+                 std::to_string(n) + " nodes (" + std::to_string(kAttempts) +
+                 " pairings failed); use smaller degrees or more nodes"};
+}
+
+}  // namespace
+
+int reachable_count(const TopologySpec& spec, int nodes) {
+    const long long count = std::llround(spec.reachable * nodes);
+    return static_cast<int>(std::clamp<long long>(count, 1, nodes));
+}
+
+Expected<BitcoinConnections> bitcoin_connections(const TopologySpec& spec, int n, Rng& rng) {
+    assert(spec.kind == TopologyKind::kBitcoin);
+    if (Status status = validate(spec, n); !status) {
+        return Error{"topology bitcoin: " + status.field() + ": " + status.error()};
+    }
+    // The reachable nodes: a uniform sample of reachable_count (a partial Fisher-Yates).
+    const int r = reachable_count(spec, n);
+    std::vector<int> order(static_cast<std::size_t>(n));
+    for (int v = 0; v < n; ++v)
+        order[static_cast<std::size_t>(v)] = v;
+    for (int i = 0; i < r; ++i) {
+        const auto j = static_cast<std::size_t>(i) + rng.below(static_cast<std::uint64_t>(n - i));
+        std::swap(order[static_cast<std::size_t>(i)], order[j]);
+    }
+    std::vector<int> reachable(order.begin(), order.begin() + r);
+    std::sort(reachable.begin(), reachable.end());
+    BitcoinConnections out;
+    out.reachable.assign(static_cast<std::size_t>(n), false);
+    for (int v : reachable)
+        out.reachable[static_cast<std::size_t>(v)] = true;
+
+    // Nodes open their links in a random order, each to reachable nodes drawn uniformly among
+    // those with a free inbound slot that it is not linked to yet. A node left without a
+    // candidate (possible only when the slots are nearly all needed) restarts the attempt.
+    constexpr int kAttempts = 100;
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+        std::vector<int> slots(static_cast<std::size_t>(n), 0);
+        for (int v : reachable)
+            slots[static_cast<std::size_t>(v)] = spec.max_inbound;
+        std::vector<std::vector<int>> adj(static_cast<std::size_t>(n));
+        for (int i = n - 1; i > 0; --i)
+            std::swap(order[static_cast<std::size_t>(i)],
+                      order[rng.below(static_cast<std::uint64_t>(i) + 1)]);
+        out.outbound.clear();
+        bool stuck = false;
+        for (int from : order) {
+            for (int k = 0; k < spec.outbound && !stuck; ++k) {
+                auto usable = [&](int to) {
+                    return to != from && slots[static_cast<std::size_t>(to)] > 0 &&
+                           !adjacent(adj, from, to);
+                };
+                int to = -1;
+                // Rejection from all reachable nodes is uniform over the usable ones; when
+                // most are full, list the usable ones instead.
+                for (int tries = 0; tries < 32 && to < 0; ++tries) {
+                    const int pick = reachable[rng.below(reachable.size())];
+                    if (usable(pick)) to = pick;
+                }
+                if (to < 0) {
+                    std::vector<int> usable_nodes;
+                    for (int v : reachable) {
+                        if (usable(v)) usable_nodes.push_back(v);
+                    }
+                    if (usable_nodes.empty()) {
+                        stuck = true;
+                        break;
+                    }
+                    to = usable_nodes[rng.below(usable_nodes.size())];
+                }
+                --slots[static_cast<std::size_t>(to)];
+                adj[static_cast<std::size_t>(from)].push_back(to);
+                adj[static_cast<std::size_t>(to)].push_back(from);
+                out.outbound.emplace_back(from, to);
+            }
+            if (stuck) break;
+        }
+        if (!stuck) return out;
+    }
+    return Error{"topology bitcoin: no graph found after " + std::to_string(kAttempts) +
+                 " attempts: the " + std::to_string(r) + " reachable nodes' " +
+                 std::to_string(spec.max_inbound) + " inbound slots each are too few for " +
+                 std::to_string(n) + " nodes opening " + std::to_string(spec.outbound) +
+                 " links; raise max_inbound or reachable"};
+}
+
+namespace {
+
 // Shortest decimal that reads back as `x`, for messages: 0, 0.25, 1e-09.
 std::string number(double x) {
     char buf[32];
@@ -210,13 +338,20 @@ std::string_view topology_name(TopologyKind kind) {
             return "scale-free";
         case TopologyKind::kExplicit:
             return "explicit";
+        case TopologyKind::kBitcoin:
+            return "bitcoin";
+        case TopologyKind::kConfiguration:
+            return "configuration";
     }
     return "unknown";
 }
 
 std::optional<TopologyKind> topology_kind_from_name(std::string_view name) {
-    for (TopologyKind kind : {TopologyKind::kFull, TopologyKind::kRing, TopologyKind::kLine, TopologyKind::kStar, TopologyKind::kRandomRegular,
-                      TopologyKind::kErdosRenyi, TopologyKind::kSmallWorld, TopologyKind::kScaleFree, TopologyKind::kExplicit}) {
+    for (TopologyKind kind :
+         {TopologyKind::kFull, TopologyKind::kRing, TopologyKind::kLine, TopologyKind::kStar,
+          TopologyKind::kRandomRegular, TopologyKind::kErdosRenyi, TopologyKind::kSmallWorld,
+          TopologyKind::kScaleFree, TopologyKind::kExplicit, TopologyKind::kBitcoin,
+          TopologyKind::kConfiguration}) {
         if (name == topology_name(kind)) return kind;
     }
     return std::nullopt;
@@ -226,7 +361,9 @@ Status validate(const TopologySpec& spec, int nodes) {
     const std::string owner = "topology kind " + std::string(topology_name(spec.kind));
     const int minimum_nodes = spec.kind == TopologyKind::kSmallWorld ? 3
                               : spec.kind == TopologyKind::kRandomRegular ||
-                                      spec.kind == TopologyKind::kScaleFree
+                                      spec.kind == TopologyKind::kScaleFree ||
+                                      spec.kind == TopologyKind::kBitcoin ||
+                                      spec.kind == TopologyKind::kConfiguration
                                   ? 2
                                   : 1;
     if (nodes < minimum_nodes) {
@@ -285,6 +422,60 @@ Status validate(const TopologySpec& spec, int nodes) {
                 }
             }
             return Status::success();
+        case TopologyKind::kBitcoin: {
+            if (Status s = int_range("outbound", spec.outbound, 1, nodes - 1); !s) return s;
+            // A cap above nodes - 1 never binds, but is no error (117 on a small network).
+            if (spec.max_inbound < 1) {
+                return Error{"expected an integer of at least 1, got " +
+                                 std::to_string(spec.max_inbound),
+                             "max_inbound"};
+            }
+            if (!(spec.reachable > 0.0 && spec.reachable <= 1.0)) {
+                return Error{"expected a number above 0 and at most 1, got " +
+                                 number(spec.reachable),
+                             "reachable"};
+            }
+            // A reachable node links to `outbound` other reachable nodes.
+            const int r = reachable_count(spec, nodes);
+            if (r < spec.outbound + 1) {
+                return Error{"round(" + number(spec.reachable) + " * " + std::to_string(nodes) +
+                                 ") = " + std::to_string(r) +
+                                 " reachable nodes, but each node opens " +
+                                 std::to_string(spec.outbound) +
+                                 " links to distinct other reachable nodes: need at least " +
+                                 std::to_string(spec.outbound + 1),
+                             "reachable"};
+            }
+            if (static_cast<long long>(r) * spec.max_inbound <
+                static_cast<long long>(nodes) * spec.outbound) {
+                return Error{std::to_string(r) + " reachable nodes with " +
+                                 std::to_string(spec.max_inbound) + " inbound slots each hold " +
+                                 std::to_string(static_cast<long long>(r) * spec.max_inbound) +
+                                 " links, fewer than the " +
+                                 std::to_string(static_cast<long long>(nodes) * spec.outbound) +
+                                 " that " + std::to_string(nodes) + " nodes opening " +
+                                 std::to_string(spec.outbound) + " each need",
+                             "max_inbound"};
+            }
+            return Status::success();
+        }
+        case TopologyKind::kConfiguration:
+            if (spec.degrees.empty()) {
+                return Error{"expected at least one [degree, weight] bin", "degrees"};
+            }
+            for (std::size_t i = 0; i < spec.degrees.size(); ++i) {
+                const auto [degree, weight] = spec.degrees[i];
+                const std::string bin = "degrees." + std::to_string(i);
+                if (degree < 1 || degree > nodes - 1) {
+                    return Error{"expected a degree from 1 to " + std::to_string(nodes - 1) +
+                                     " (nodes - 1), got " + std::to_string(degree),
+                                 bin + ".0"};
+                }
+                if (!(weight > 0.0 && std::isfinite(weight))) {
+                    return Error{"expected a weight above 0, got " + number(weight), bin + ".1"};
+                }
+            }
+            return Status::success();
     }
     return Error{"topology: unknown kind", "kind"};
 }
@@ -327,6 +518,18 @@ Expected<Topology> build_topology(const TopologySpec& spec, int nodes, Rng& rng)
         case TopologyKind::kExplicit:
             links = spec.edges;
             break;
+        case TopologyKind::kBitcoin: {
+            Expected<BitcoinConnections> made = bitcoin_connections(spec, nodes, rng);
+            if (!made) return Error{made.error()};
+            links = std::move(made).value().outbound;
+            break;
+        }
+        case TopologyKind::kConfiguration: {
+            Expected<Links> made = configuration_links(nodes, spec.degrees, rng);
+            if (!made) return Error{made.error()};
+            links = std::move(made).value();
+            break;
+        }
     }
     return Topology(nodes, normalized(std::move(links)));
 }

@@ -37,6 +37,9 @@ enum class TopologyKind {
     kSmallWorld,     // Watts-Strogatz: ring lattice of `k` neighbours, rewired with `beta`
     kScaleFree,      // preferential attachment, `m` links per new node
     kExplicit,       // exactly `edges`
+    kBitcoin,        // each node opens `outbound` links to random reachable nodes with a free
+                     // inbound slot (at most `max_inbound`); unreachable nodes accept none
+    kConfiguration,  // configuration model: each node's degree drawn from `degrees`' bins
 };
 
 // Which pairs of nodes are linked: the scenario's `network.topology:` as read, and what
@@ -50,6 +53,14 @@ struct TopologySpec {
     int m = 2;          // scale-free: links each new node makes; 1 <= m < nodes
     std::vector<std::pair<int, int>> edges;  // explicit: undirected, first < second, sorted,
                                              // no repeats
+    int outbound = 8;        // bitcoin: links each node opens; >= 1, < the reachable count
+    int max_inbound = 117;   // bitcoin: links a reachable node accepts; >= 1, and the
+                             // reachable nodes' slots hold every node's outbound links
+    double reachable = 0.1;  // bitcoin: share of nodes that accept links, chosen at random
+                             // (round(reachable * nodes) of them); 0 < reachable <= 1
+    std::vector<std::pair<int, double>> degrees;  // configuration: (degree, weight) bins;
+                                                  // non-empty, 1 <= degree < nodes, weight > 0
+                                                  // and finite (relative: need not sum to 1)
 };
 
 // The name the scenario YAML uses for a kind ("random-regular", ...).
@@ -118,5 +129,17 @@ Status validate(const TopologySpec& spec, int nodes);
 // Builds the graph, drawing from `rng` (the "topology" stream) for the random kinds. Links start
 // with latency 0 and unlimited bandwidth (see latency.h for assigning latencies).
 Expected<Topology> build_topology(const TopologySpec& spec, int nodes, Rng& rng);
+
+// The bitcoin kind's connections, directed: (from, to) for each link `from` opened, in the
+// order they were made, and which nodes are reachable. build_topology(kBitcoin) makes the same
+// draws from `rng` and links exactly these pairs. REQUIRES: spec.kind == kBitcoin.
+struct BitcoinConnections {
+    std::vector<bool> reachable;                  // per node
+    std::vector<std::pair<int, int>> outbound;    // (from, to): to is reachable, from != to
+};
+Expected<BitcoinConnections> bitcoin_connections(const TopologySpec& spec, int nodes, Rng& rng);
+
+// How many nodes the bitcoin kind makes reachable: round(reachable * nodes), at least 1.
+int reachable_count(const TopologySpec& spec, int nodes);
 
 }  // namespace sim

@@ -75,7 +75,9 @@ bool read_hashrate(const Field& field, int nodes, EventSpec& out) {
     if (!field["nodes"].require("nodes: \"10\"") || !field["share"].require("share: 0.2"))
         return false;
     auto members = field["nodes"].read_node_set(nodes);
-    auto share = field["share"].read_number(0, 1);
+    // A share of the initial total: 0 stops the nodes, 2.0 gives them twice the hashrate the
+    // whole network started with.
+    auto share = field["share"].read_number(0, std::numeric_limits<double>::infinity(), false, true);
     if (!members || !share) return false;
     out.nodes = std::move(*members);
     out.share = *share;

@@ -1,6 +1,6 @@
 // Reading latency specs: `network.latency` and the `latency` event. A distribution
 // ({dist: lognormal, median: 80ms, sigma: 0.5}), a constant shorthand (`latency: 80ms`), or
-// a region matrix ({regions: {names, matrix, assignment}}).
+// a region matrix ({regions: {names, matrix, assignment, jitter}}).
 #include <algorithm>
 #include <limits>
 
@@ -226,14 +226,46 @@ bool read_region_assignment(const Field& field, int nodes, const std::vector<std
     return true;
 }
 
+// `jitter: {dist: pareto, shape: 2.5}` or `{dist: lognormal, sigma: 0.5}`: each link's
+// latency is its pair's matrix entry times a factor of mean 1 (net's LatencyJitter).
+bool read_jitter(const Field& field, std::optional<LatencyJitter>& out) {
+    if (!field.present()) return true;
+    if (!field.expect_map()) return false;
+    if (!field["dist"].require("dist: pareto")) return false;
+    using D = LatencyJitter::Dist;
+    auto dist = read_enum(field["dist"], {D::kPareto, D::kLognormal}, jitter_dist_name);
+    if (!dist) return false;
+    LatencyJitter jitter;
+    jitter.dist = *dist;
+    bool ok = true;
+    if (*dist == D::kPareto) {
+        ok = field.check_keys({"dist", "shape"}, "a pareto jitter");
+        if (!field["shape"].require("shape: 2.5")) return false;
+        auto shape = field["shape"].read_number(1, std::numeric_limits<double>::infinity(), true,
+                                                true);
+        if (!shape) return false;
+        jitter.shape = *shape;
+    } else {
+        ok = field.check_keys({"dist", "sigma"}, "a lognormal jitter");
+        if (!field["sigma"].require("sigma: 0.5")) return false;
+        auto sigma = field["sigma"].read_number(0, std::numeric_limits<double>::infinity(), false,
+                                                true);
+        if (!sigma) return false;
+        jitter.sigma = *sigma;
+    }
+    out = jitter;
+    return ok;
+}
+
 bool read_regions(const Field& field, int nodes, LatencyRegions& out) {
     if (!field.expect_map()) return false;
-    field.check_keys({"names", "matrix", "assignment"}, "latency regions");
+    field.check_keys({"names", "matrix", "assignment", "jitter"}, "latency regions");
     if (!read_region_names(field["names"], out.names)) return false;
     bool matrix_ok = read_region_matrix(field["matrix"], out.names, out.matrix);
     bool assignment_ok =
         read_region_assignment(field["assignment"], nodes, out.names, out.node_region);
-    return matrix_ok && assignment_ok;
+    bool jitter_ok = read_jitter(field["jitter"], out.jitter);
+    return matrix_ok && assignment_ok && jitter_ok;
 }
 
 }  // namespace

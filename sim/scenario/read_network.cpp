@@ -71,6 +71,50 @@ void read_explicit_edges(const Field& field, int nodes, TopologySpec& out) {
     if (complete) check_connected(field, nodes, out.edges);
 }
 
+// `degrees: [[1, 0.1], [8, 0.6], [40, 0.3]]`: (degree, weight) bins, read for their types;
+// validate() checks the values.
+bool read_degree_bins(const Field& field, TopologySpec& out) {
+    if (!field.require("degrees: [[1, 0.1], [8, 0.9]]")) return false;
+    if (!field.expect_sequence("a list of [degree, weight] bins such as [[1, 0.1], [8, 0.9]]"))
+        return false;
+    bool complete = true;
+    out.degrees.clear();
+    for (std::size_t i = 0; i < field.size(); ++i) {
+        Field bin = field.at(i);
+        if (!bin.is_sequence() || bin.size() != 2) {
+            bin.expected("a [degree, weight] pair such as [8, 0.5]");
+            complete = false;
+            continue;
+        }
+        auto degree = bin.at(0).read_int(std::numeric_limits<int>::min(),
+                                         std::numeric_limits<int>::max());
+        auto weight = bin.at(1).read_number(-std::numeric_limits<double>::infinity(),
+                                            std::numeric_limits<double>::infinity());
+        if (!degree || !weight) {
+            complete = false;
+            continue;
+        }
+        out.degrees.emplace_back(static_cast<int>(*degree), *weight);
+    }
+    return complete;
+}
+
+// The field a dotted path from validate() names under `field`: "max_inbound", "degrees.2.0";
+// where the path leaves the file (a default), the nearest enclosing field. Recursive rather
+// than a loop: assigning a Field would assign its YAML::Node, which rebinds the document.
+Field field_at_path(const Field& field, std::string_view path) {
+    if (path.empty()) return field;
+    const std::size_t dot = std::min(path.find('.'), path.size());
+    const std::string part(path.substr(0, dot));
+    const std::string_view rest = dot < path.size() ? path.substr(dot + 1) : std::string_view();
+    const bool index = part.find_first_not_of("0123456789") == std::string::npos && !part.empty();
+    if (index && field.is_sequence() && std::stoul(part) < field.size()) {
+        return field_at_path(field.at(std::stoul(part)), rest);
+    }
+    if (field.is_map() && field[part].present()) return field_at_path(field[part], rest);
+    return field;
+}
+
 void read_topology(const Field& field, int nodes, TopologySpec& out, bool& defaulted) {
     defaulted = !field.present();
     if (defaulted) {
@@ -87,7 +131,8 @@ void read_topology(const Field& field, int nodes, TopologySpec& out, bool& defau
     using K = TopologyKind;
     auto kind = read_enum(kind_field,
                           {K::kFull, K::kRing, K::kLine, K::kStar, K::kRandomRegular,
-                           K::kErdosRenyi, K::kSmallWorld, K::kScaleFree, K::kExplicit},
+                           K::kErdosRenyi, K::kSmallWorld, K::kScaleFree, K::kExplicit,
+                           K::kBitcoin, K::kConfiguration},
                           topology_name);
     if (!kind) return;
     out.kind = *kind;
@@ -148,21 +193,42 @@ void read_topology(const Field& field, int nodes, TopologySpec& out, bool& defau
             field.check_keys({"kind", "edges"}, owner);
             read_explicit_edges(field["edges"], nodes, out);
             return;  // the reader checks edges where each one stands
+        case K::kBitcoin: {
+            // Each has Bitcoin Core's default when absent (docs/network.md).
+            field.check_keys({"kind", "outbound", "max_inbound", "reachable"}, owner);
+            auto take_optional_int = [&](const char* name, int& target) {
+                if (!field[name].present()) return;
+                if (auto value = field[name].read_int(std::numeric_limits<int>::min(), kAnyInt)) {
+                    target = static_cast<int>(*value);
+                } else {
+                    complete = false;
+                }
+            };
+            take_optional_int("outbound", out.outbound);
+            take_optional_int("max_inbound", out.max_inbound);
+            if (field["reachable"].present()) take_number("reachable", "reachable: 0.1", out.reachable);
+            break;
+        }
+        case K::kConfiguration:
+            field.check_keys({"kind", "degrees"}, owner);
+            if (!read_degree_bins(field["degrees"], out)) complete = false;
+            break;
     }
     if (!complete || nodes < 1) return;
     if (Status status = validate(out, nodes); !status) {
         const Field at = status.field().empty() || status.field() == "kind"
                              ? kind_field
-                             : field[status.field().c_str()];
+                             : field_at_path(field, status.field());
         at.error(status.error());
     }
 }
 
 void read_processing(const Field& field, ProcessingSpec& out) {
     if (!field.present() || !field.expect_map()) return;
-    field.check_keys({"per_block", "per_tx"}, "network.processing");
+    field.check_keys({"per_block", "per_tx", "per_kb"}, "network.processing");
     if (auto t = field["per_block"].read_duration()) out.per_block = *t;
     if (auto t = field["per_tx"].read_duration()) out.per_tx = *t;
+    if (auto t = field["per_kb"].read_duration()) out.per_kb = *t;
 }
 
 }  // namespace

@@ -20,7 +20,8 @@ namespace sim {
 // the miners draw it) is a simulation quantity; consensus_params() gives core's rules.
 struct ConsensusSpec {
     core::Nanos block_interval = 10 * core::kMinute;  // network-wide mean between blocks; > 0
-    int pow_bits = 12;                // real proof of work: leading zero bits; 1..32
+    int pow_bits = 12;                // initial difficulty: leading zero bits of genesis' target
+                                      // (the pow limit is 8 bits easier); 1..32
     std::uint64_t block_reward = 50;  // coinbase reward before fees
     int max_block_txs = 2000;         // transactions per block besides the coinbase; 0..1000000
     int retarget_window = 0;          // `retarget: {window: N}`; 0 = fixed difficulty, else >= 2
@@ -35,6 +36,8 @@ enum class Relay {
 struct ProcessingSpec {
     core::Nanos per_block = 0;  // per block validated; >= 0
     core::Nanos per_tx = 0;     // per transaction validated (in a block or loose); >= 0
+    core::Nanos per_kb = 0;     // per 1000 bytes of a block, at the size it counts as for
+                                // transfer (block_size when set); >= 0
 };
 
 // `network:`
@@ -87,8 +90,9 @@ struct EventSpec {
     int a = -1;              // cut, restore: one end of the link
     int b = -1;              // cut, restore: the other end; a != b
     LatencySpec latency;     // latency: the new latency of every link
-    double share = 0;        // hashrate: new hashrate of `nodes` together, as a fraction of the
-                             // scenario's initial total; 0..1 (0 stops them)
+    double share = 0;        // hashrate: new hashrate of `nodes` together, as a multiple of the
+                             // scenario's initial total; finite, >= 0 (0 stops them, 2 is
+                             // twice the initial total)
 };
 
 enum class ExpectationKind { kConvergedWithin, kMaxReorgDepth, kStaleRateBelow };

@@ -90,7 +90,11 @@ Expected<RunOutcome> run_scenario(const Scenario& scenario, const RunConfig& con
                   {"shared_validation", config.shared_validation},
                   {"network", network_json(result.network, result.withheld)},
                   {"blocks_rejected", result.blocks_rejected},
-                  {"warnings", result.warnings}};
+                  {"warnings", result.warnings},
+                  {"consensus",
+                   {{"block_interval_s", core::to_seconds(scenario.consensus.block_interval)},
+                    {"pow_bits", scenario.consensus.pow_bits},
+                    {"retarget_window", scenario.consensus.retarget_window}}}};
     if (outcome.divergence) {
         info.extra["determinism"] = {{"checked", true},
                                      {"identical", outcome.divergence->empty()},

@@ -135,8 +135,9 @@ Status World::build() {
     tip_counts_[genesis_->hash()] = n;
     up_count_ = n;
 
-    // Miners: the calibrated network hashrate makes block_interval hold at the pow limit.
-    const double expected_hashes = core::block_work(params_.pow_limit_bits()).to_double();
+    // Miners: the calibrated network hashrate makes block_interval hold at the initial
+    // difficulty (genesis' bits); a retarget then moves the difficulty with the hashrate.
+    const double expected_hashes = core::block_work(params_.initial_bits()).to_double();
     total_hashrate_ = expected_hashes / core::to_seconds(scenario_.consensus.block_interval);
     for (std::size_t g = 0; g < scenario_.mining.size(); ++g) {
         const MinerSpec& m = scenario_.mining[g];
@@ -211,11 +212,23 @@ void World::trace(TraceKind kind, int a, int b, std::uint32_t detail,
 
 // --- Network ---------------------------------------------------------------------------------
 
+std::uint64_t World::transfer_size(const core::Message& m) const {
+    const std::uint64_t size = m.wire_size();
+    if (m.kind != core::Message::Kind::kBlock) return size;
+    return std::max<std::uint64_t>(size, scenario_.network.block_size_bytes);
+}
+
 core::Nanos World::processing_cost(const core::Message& m) const {
     const ProcessingSpec& p = scenario_.network.processing;
     switch (m.kind) {
-        case core::Message::Kind::kBlock:
-            return p.per_block + p.per_tx * static_cast<core::Nanos>(m.block->txs().size() - 1);
+        case core::Message::Kind::kBlock: {
+            // per_kb on the size the block counts as (block_size pads it): per_kb * bytes /
+            // 1000 rounded down to the ns, split so that the product cannot overflow.
+            const auto bytes = static_cast<core::Nanos>(transfer_size(m));
+            const core::Nanos size_cost = p.per_kb * (bytes / 1000) + p.per_kb * (bytes % 1000) / 1000;
+            return p.per_block + p.per_tx * static_cast<core::Nanos>(m.block->txs().size() - 1) +
+                   size_cost;
+        }
         case core::Message::Kind::kTx:
             return p.per_tx;
         case core::Message::Kind::kTxs:
@@ -242,10 +255,7 @@ std::vector<core::PeerId> World::relay_peers(int node) {
 }
 
 void World::send(int from, int to, core::MessagePtr message) {
-    std::uint64_t size = message->wire_size();
-    if (message->kind == core::Message::Kind::kBlock) {
-        size = std::max<std::uint64_t>(size, scenario_.network.block_size_bytes);
-    }
+    const std::uint64_t size = transfer_size(*message);
     network_->send(from, to, size, [this, from, to, message = std::move(message)]() mutable {
         deliver(from, to, std::move(message));
     });

@@ -122,6 +122,9 @@ class World final : private core::NodeObserver {
     // The neighbours `node` can relay to now; counts the others into withheld_.
     std::vector<core::PeerId> relay_peers(int node);
     void deliver(int from, int to, core::MessagePtr message);
+    // Bytes `message` occupies on a link: its wire size, a block at least block_size.
+    std::uint64_t transfer_size(const core::Message& message) const;
+    // Validation time on the receiver: network.processing's per_block + per_tx + per_kb.
     core::Nanos processing_cost(const core::Message& message) const;
     void on_link_change(int a, int b, bool up);
 

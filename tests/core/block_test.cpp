@@ -89,8 +89,13 @@ TEST_F(BlockCheckTest, ValidBlock) {
 
 TEST_F(BlockCheckTest, BadPow) {
     EXPECT_EQ(check(child().tx(t1).build_with_bad_pow()), Reject::kBadPow);
-    // bits easier than the pow limit: even a lucky hash does not count.
-    EXPECT_EQ(check(child().bits(0x207fffff).build()), Reject::kBadPow);
+    // bits easier than the pow limit: even a lucky hash does not count. (At pow_bits 8 the
+    // limit is every hash; at 16 it is 2^248 - 1, and 0x207fffff is about 2^255.)
+    core::ConsensusParams hard = net.params;
+    hard.pow_bits = 16;
+    const core::BlockRef easy = BlockBuilder(hard, net.genesis, 0).bits(0x207fffff).build();
+    EXPECT_EQ(easy->check(hard, false).reason, Reject::kBadPow);
+    EXPECT_EQ(check(child().bits(0x207fffff).build()), Reject::kNone);
     // Negative and overflowing bits.
     EXPECT_EQ(check(child().bits(0x04923456).build_with_bad_pow()), Reject::kBadPow);
     EXPECT_EQ(check(child().bits(0xff123456).build_with_bad_pow()), Reject::kBadPow);
@@ -190,7 +195,7 @@ TEST(Genesis, DeterministicAndCarriesValidPow) {
     EXPECT_EQ(a.genesis->hash(), b.genesis->hash());
     EXPECT_TRUE(a.genesis->prev().is_zero());
     EXPECT_EQ(a.genesis->header().time, a.params.genesis_time);
-    EXPECT_EQ(a.genesis->header().bits, a.params.pow_limit_bits());
+    EXPECT_EQ(a.genesis->header().bits, a.params.initial_bits());
     EXPECT_TRUE(core::check_proof_of_work(a.genesis->hash(), a.genesis->header().bits,
                                           a.params.pow_limit()));
     ASSERT_EQ(a.genesis->txs().size(), 3u);

@@ -546,7 +546,7 @@ class RetargetChainTest : public testing::Test {
   protected:
     testutil::TestNet net{2, 1000, 8, 4};
     core::Chain chain{net.params, net.genesis};
-    const std::uint32_t limit_bits = net.params.pow_limit_bits();
+    const std::uint32_t initial_bits = net.params.initial_bits();
 
     BlockRef on(const BlockRef& parent, std::uint64_t parent_height, std::uint32_t step,
                 std::uint32_t bits, std::uint64_t miner = 6) const {
@@ -560,11 +560,11 @@ class RetargetChainTest : public testing::Test {
 };
 
 TEST_F(RetargetChainTest, BoundaryBlocksMustCarryTheRetargetedBits) {
-    ASSERT_EQ(limit_bits, 0x2000ffffu);  // pow_bits 8: 2^248 - 1 rounds to 0xffff << 232
+    ASSERT_EQ(initial_bits, 0x2000ffffu);  // pow_bits 8: 2^248 - 1 rounds to 0xffff << 232
     // Heights 1..3 come four times too fast (150 s apart).
     std::vector<BlockRef> blocks = {net.genesis};
     for (std::uint64_t h = 1; h <= 3; ++h) {
-        blocks.push_back(on(blocks.back(), h - 1, 150, limit_bits));
+        blocks.push_back(on(blocks.back(), h - 1, 150, initial_bits));
         ASSERT_EQ(accept(blocks.back()).status, Status::kAccepted);
     }
     // Height 4 closes the window: span 450 s clamps to 2400 / 4, so the target quarters:
@@ -572,39 +572,82 @@ TEST_F(RetargetChainTest, BoundaryBlocksMustCarryTheRetargetedBits) {
     const BlockIndex* h3 = chain.tip();
     EXPECT_EQ(chain.next_bits(h3), 0x1f3fffc0u);
     EXPECT_EQ(chain.next_bits(h3),
-              core::calculate_next_bits(limit_bits, blocks[0]->header().time,
+              core::calculate_next_bits(initial_bits, blocks[0]->header().time,
                                         blocks[3]->header().time, 2400, net.params.pow_limit()));
-    AcceptResult stale = accept(on(blocks[3], 3, 150, limit_bits));
+    AcceptResult stale = accept(on(blocks[3], 3, 150, initial_bits));
     EXPECT_EQ(stale.result.reason, Reject::kBadBits) << stale.result.message;
     BlockRef h4 = on(blocks[3], 3, 150, 0x1f3fffc0);
     ASSERT_EQ(accept(h4).status, Status::kAccepted);
-    // Four times the work: 2^256 / (0x3fffc0 << 224 + 1) = 1024 vs 256 at the limit.
+    // Four times the work: 2^256 / (0x3fffc0 << 224 + 1) = 1024 vs 256 at the initial bits.
     EXPECT_EQ(chain.tip()->chain_work - h3->chain_work, core::U256(1024));
     EXPECT_EQ(h3->chain_work - chain.find(blocks[2]->hash())->chain_work, core::U256(256));
     blocks.push_back(h4);
 
     // Inside the window the bits stay: a block at the old bits is wrong now.
-    EXPECT_EQ(accept(on(h4, 4, 600, limit_bits)).result.reason, Reject::kBadBits);
-    // Heights 5..7 come very slowly; height 8 then eases by the 4x clamp, capped at the limit.
+    EXPECT_EQ(accept(on(h4, 4, 600, initial_bits)).result.reason, Reject::kBadBits);
+    // Heights 5..7 come very slowly; height 8 then eases by the 4x clamp: back to the
+    // initial target exactly (0x3fffc0 * 4 = 0xffff00).
     for (std::uint64_t h = 5; h <= 7; ++h) {
         blocks.push_back(on(blocks.back(), h - 1, 100'000, 0x1f3fffc0));
         ASSERT_EQ(accept(blocks.back()).status, Status::kAccepted) << h;
     }
-    EXPECT_EQ(chain.next_bits(chain.tip()), limit_bits);
+    EXPECT_EQ(chain.next_bits(chain.tip()), initial_bits);
     EXPECT_EQ(accept(on(blocks.back(), 7, 600, 0x1f3fffc0)).result.reason, Reject::kBadBits);
-    ASSERT_EQ(accept(on(blocks.back(), 7, 600, limit_bits)).status, Status::kAccepted);
+    ASSERT_EQ(accept(on(blocks.back(), 7, 600, initial_bits)).status, Status::kAccepted);
     EXPECT_EQ(chain.height(), 8u);
+}
+
+TEST_F(RetargetChainTest, DifficultyFallsBelowTheInitialOneButNotPastThePowLimit) {
+    // pow_bits 8: the initial target is 2^248 - 1, the pow limit 2^8 times easier, 2^256 - 1
+    // (compact 0x2100ffff: 0xffff << 240).
+    ASSERT_EQ(net.params.pow_limit_bits(), 0x2100ffffu);
+    ASSERT_EQ(net.params.pow_limit(), ~core::U256());
+    // A slow window (timespan 3 * 1600 s = 4800 s, twice 2400 s): the target doubles,
+    // 0xffff << 232 * 2 = 0x01fffe << 232, compact 0x2001fffe.
+    std::vector<BlockRef> blocks = {net.genesis};
+    for (std::uint64_t h = 1; h <= 3; ++h) {
+        blocks.push_back(on(blocks.back(), h - 1, 1600, initial_bits));
+        ASSERT_EQ(accept(blocks.back()).status, Status::kAccepted);
+    }
+    std::uint32_t bits = chain.next_bits(chain.tip());
+    EXPECT_EQ(bits, 0x2001fffeu);
+    blocks.push_back(on(blocks.back(), 3, 1600, bits));
+    ASSERT_EQ(accept(blocks.back()).status, Status::kAccepted);
+    // Half the work of the initial difficulty: 2^256 / (0x1fffe << 232 + 1) = 128.
+    EXPECT_EQ(chain.tip()->chain_work - chain.find(blocks[3]->hash())->chain_work,
+              core::U256(128));
+    // Very slow windows then ease by the 4x clamp each, until the pow limit caps them:
+    // 0x07fff8, 0x1fffe0, 0x7fff80 (<< 232), then 0x1fffe00 << 232 > 2^256 - 1.
+    const std::uint32_t eased[] = {0x2007fff8u, 0x201fffe0u, 0x207fff80u, 0x2100ffffu};
+    for (std::uint32_t expected : eased) {
+        const std::uint64_t first = blocks.size() - 1;  // the window's first block
+        for (int i = 0; i < 3; ++i) {
+            blocks.push_back(on(blocks.back(), blocks.size() - 1, 100'000, bits));
+            ASSERT_EQ(accept(blocks.back()).status, Status::kAccepted) << blocks.size();
+        }
+        const std::uint32_t next = chain.next_bits(chain.tip());
+        EXPECT_EQ(next, expected);
+        EXPECT_EQ(next, core::calculate_next_bits(bits, blocks[first]->header().time,
+                                                  blocks.back()->header().time, 2400,
+                                                  net.params.pow_limit()));
+        bits = next;
+        blocks.push_back(on(blocks.back(), blocks.size() - 1, 100'000, bits));
+        ASSERT_EQ(accept(blocks.back()).status, Status::kAccepted) << blocks.size();
+    }
+    EXPECT_EQ(bits, net.params.pow_limit_bits());
+    // A block claiming an easier target than the limit fails the proof of work check.
+    EXPECT_FALSE(core::target_from_bits(0x2101fffe, net.params.pow_limit()).has_value());
 }
 
 TEST_F(RetargetChainTest, MostWorkBeatsLongest) {
     // Slow branch: 800 s apart, so each window spans exactly 2400 s and bits never change.
     std::vector<BlockRef> slow = {net.genesis};
     for (std::uint64_t h = 1; h <= 8; ++h)
-        slow.push_back(on(slow.back(), h - 1, 800, limit_bits, 7));
+        slow.push_back(on(slow.back(), h - 1, 800, initial_bits, 7));
     // Fast branch: 150 s apart; its height-4 block carries four times the work.
     std::vector<BlockRef> fast = {net.genesis};
     for (std::uint64_t h = 1; h <= 3; ++h)
-        fast.push_back(on(fast.back(), h - 1, 150, limit_bits, 8));
+        fast.push_back(on(fast.back(), h - 1, 150, initial_bits, 8));
     fast.push_back(on(fast.back(), 3, 150, 0x1f3fffc0, 8));
 
     for (std::uint64_t h = 1; h <= 6; ++h)

@@ -137,4 +137,51 @@ TEST(Retarget, TinyTimespanStillProgresses) {
     EXPECT_EQ(U256::from_compact(next), U256::from_compact(bits) / U256(2));
 }
 
+// The simulation's consensus: pow_bits is the initial difficulty and the pow limit sits
+// ConsensusParams::kPowLimitFactorBits (8) bits easier, so a retarget can ease below it.
+TEST(PowLimit, EightBitsEasierThanTheInitialTarget) {
+    for (unsigned bits : {9u, 12u, 16u, 20u, 32u}) {
+        core::ConsensusParams p;
+        p.pow_bits = bits;
+        EXPECT_EQ(p.initial_target(), core::pow_limit_for_bits(bits)) << bits;
+        EXPECT_EQ(p.pow_limit(), (p.initial_target() << 8) + U256(0xff)) << bits;
+        EXPECT_EQ(p.initial_bits(), p.initial_target().to_compact()) << bits;
+    }
+    // At 8 bits and below the limit is every hash, 2^256 - 1.
+    for (unsigned bits : {1u, 4u, 8u}) {
+        core::ConsensusParams p;
+        p.pow_bits = bits;
+        EXPECT_EQ(p.pow_limit(), ~U256()) << bits;
+        EXPECT_TRUE(core::target_from_bits(p.pow_limit_bits(), p.pow_limit()).has_value());
+    }
+}
+
+TEST(Retarget, FromTheInitialTargetBothWaysAndCappedAtTheLimit) {
+    core::ConsensusParams p;
+    p.pow_bits = 16;
+    p.retarget_window = 2016;
+    const std::int64_t span = p.retarget_timespan_s();
+    const U256 initial = U256::from_compact(p.initial_bits());
+    // Half the hashrate: twice the span, twice the target (Core: target * actual / span).
+    EXPECT_EQ(U256::from_compact(
+                  core::calculate_next_bits(p.initial_bits(), 0, 2 * span, span, p.pow_limit())),
+              initial * U256(2));
+    // Twice the hashrate: half the span, half the target.
+    EXPECT_EQ(U256::from_compact(
+                  core::calculate_next_bits(p.initial_bits(), 0, span / 2, span, p.pow_limit())),
+              initial / U256(2));
+    // Clamped at 4x per retarget: 10x slower eases only 4x.
+    EXPECT_EQ(U256::from_compact(
+                  core::calculate_next_bits(p.initial_bits(), 0, 10 * span, span, p.pow_limit())),
+              initial * U256(4));
+    // From a target 2^7 times the initial, a 4x ease would pass the limit (2^8): capped.
+    const std::uint32_t near_limit = (initial * U256(128)).to_compact();
+    EXPECT_EQ(core::calculate_next_bits(near_limit, 0, 4 * span, span, p.pow_limit()),
+              p.pow_limit_bits());
+    // And 2x from there lands just under it (2^8 * initial < limit): not capped.
+    EXPECT_EQ(U256::from_compact(
+                  core::calculate_next_bits(near_limit, 0, 2 * span, span, p.pow_limit())),
+              initial * U256(256));
+}
+
 }  // namespace

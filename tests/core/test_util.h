@@ -157,7 +157,7 @@ inline core::BlockRef mine(core::BlockHeader header, std::vector<core::Transacti
 
 // Builds a child of `parent` (at `parent_height`): a coinbase paying reward + fees to the
 // miner at the child's height, then the given transactions; time parent + 600 s; bits at the
-// pow limit; mined. Each setter overrides one default so a test can make exactly one thing
+// initial difficulty; mined. Each setter overrides one default so a test can make exactly one thing
 // wrong.
 class BlockBuilder {
   public:
@@ -167,7 +167,7 @@ class BlockBuilder {
           prev_(parent->hash()),
           height_(parent_height + 1),
           time_(parent->header().time + 600),
-          bits_(params.pow_limit_bits()) {}
+          bits_(params.initial_bits()) {}
 
     // A child of `parent` in `chain`, with the bits the chain expects there.
     static BlockBuilder on(const core::Chain& chain, const core::BlockIndex* parent) {

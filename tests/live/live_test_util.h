@@ -151,7 +151,7 @@ class ChainBuilder {
         h.prev = blocks_.back()->hash();
         h.merkle_root = core::compute_merkle_root(all);
         h.time = static_cast<std::uint32_t>(network_.consensus.genesis_time + 60 * height);
-        h.bits = network_.consensus.pow_limit_bits();
+        h.bits = network_.consensus.initial_bits();
         h.nonce = 0;
         if (tweak && solve) tweak(h);
         if (solve) {

@@ -14,8 +14,9 @@ namespace {
 using testing::TempDir;
 namespace fs = std::filesystem;
 
-const char* const kRunPlots[] = {"block_tree.png",   "tip_agreement.png", "propagation.png",
-                                 "reorg_depths.png", "miners.png",        "confirmations.png"};
+const char* const kRunPlots[] = {"block_tree.png", "tip_agreement.png", "propagation.png",
+                                 "reorg_depths.png", "miners.png",       "difficulty.png",
+                                 "confirmations.png"};
 
 bool is_png(const fs::path& path) {
     const std::string bytes = testing::read_file(path);

@@ -94,8 +94,8 @@ TEST(ScenarioErrors, ChoiceExpected) {
               "you mean 'push'?)");
     EXPECT_EQ(only_error(minimal_plus("  topology: {kind: smallworld, k: 4, beta: 0.1}\n")),
               "test.yaml:5:20: network.topology.kind: expected one of full, ring, line, star, "
-              "random-regular, erdos-renyi, small-world, scale-free, explicit, got \"smallworld\" "
-              "(did you mean 'small-world'?)");
+              "random-regular, erdos-renyi, small-world, scale-free, explicit, bitcoin, "
+              "configuration, got \"smallworld\" (did you mean 'small-world'?)");
 }
 
 TEST(ScenarioErrors, NameMustBeUsableAsAFolder) {
@@ -264,7 +264,7 @@ events:
   - {at: 1m, cut: ["3", "3"]}
   - {at: 1m, restore: ["3"]}
   - {at: 1m, cut: ["3", "0-1"]}
-  - {at: 1m, hashrate: {nodes: "1", share: 1.5}}
+  - {at: 1m, hashrate: {nodes: "1", share: -0.5}}
 )"));
     ASSERT_EQ(load.errors.size(), 5u) << load.error_text();
     EXPECT_EQ(load.errors[0],
@@ -277,7 +277,7 @@ events:
     EXPECT_EQ(load.errors[3],
               "test.yaml:9:25: events.3.cut.1: expected a single node such as \"3\", got \"0-1\"");
     EXPECT_EQ(load.errors[4],
-              "test.yaml:10:44: events.4.hashrate.share: expected a number from 0 to 1, got 1.5");
+              "test.yaml:10:44: events.4.hashrate.share: expected a number at least 0, got -0.5");
 }
 
 // ---- missing and conflicting fields

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 #include <vector>
 
@@ -270,6 +271,186 @@ TEST(Topology, CopiesAndMovesKeepLinkProperties) {
     original = moved;
     EXPECT_EQ(original.link(1).latency, 5);
     EXPECT_EQ(original.latency_distances(0)[2], 5);  // the graph Boost sees is the copy's
+}
+
+// ---- bitcoin: outbound links to reachable nodes with free inbound slots ----------------
+
+TopologySpec bitcoin_spec(int outbound, int max_inbound, double reachable) {
+    TopologySpec spec = spec_of(TopologyKind::kBitcoin);
+    spec.outbound = outbound;
+    spec.max_inbound = max_inbound;
+    spec.reachable = reachable;
+    return spec;
+}
+
+BitcoinConnections connections(const TopologySpec& spec, int nodes, std::uint64_t seed) {
+    Rng rng = Rng::stream(seed, "topology");
+    Expected<BitcoinConnections> made = bitcoin_connections(spec, nodes, rng);
+    EXPECT_TRUE(made.has_value()) << (made ? "" : made.error());
+    return std::move(made).value();
+}
+
+TEST(Topology, BitcoinOutboundExactInboundCappedUnreachableAcceptNone) {
+    // Bitcoin Core's defaults on 1000 nodes: 100 reachable nodes take 8000 links.
+    const int n = 1000;
+    const TopologySpec spec = bitcoin_spec(8, 117, 0.1);
+    const BitcoinConnections c = connections(spec, n, 3);
+    ASSERT_EQ(reachable_count(spec, n), 100);
+    EXPECT_EQ(std::count(c.reachable.begin(), c.reachable.end(), true), 100);
+    std::vector<int> out(n, 0), in(n, 0);
+    std::set<std::pair<int, int>> pairs;
+    for (const auto& [from, to] : c.outbound) {
+        ++out[from];
+        ++in[to];
+        EXPECT_NE(from, to);
+        EXPECT_TRUE(pairs.insert(std::minmax(from, to)).second) << from << "-" << to;
+    }
+    for (int v = 0; v < n; ++v) {
+        EXPECT_EQ(out[v], 8) << v;
+        if (c.reachable[v]) {
+            EXPECT_LE(in[v], 117) << v;
+        } else {
+            EXPECT_EQ(in[v], 0) << v;
+        }
+    }
+    // build_topology links exactly these pairs (same draws).
+    const Topology t = build(spec, n, 3);
+    expect_well_formed(t);
+    EXPECT_EQ(t.edge_count(), 8000);
+    EXPECT_EQ(Links(pairs.begin(), pairs.end()), t.links());
+    EXPECT_TRUE(t.connected());
+
+    // The degree histogram is skewed: 900 unreachable nodes have exactly the outbound 8; the
+    // 100 reachable ones 8 + 8000 / 100 = 88 on average, so 10% of the nodes hold
+    // (100 * 8 + 8000) / 16000 = 55% of the link ends.
+    const std::vector<int> d = degrees(t);
+    int at_eight = 0;
+    long long reachable_ends = 0;
+    for (int v = 0; v < n; ++v) {
+        if (c.reachable[v]) {
+            reachable_ends += d[v];
+            EXPECT_GE(d[v], 8);
+        } else {
+            EXPECT_EQ(d[v], 8);
+            ++at_eight;
+        }
+    }
+    EXPECT_EQ(at_eight, 900);
+    EXPECT_EQ(reachable_ends, 8800);
+    std::vector<int> sorted = d;
+    std::sort(sorted.begin(), sorted.end());
+    EXPECT_EQ(sorted[n / 2], 8);              // the median node has only its outbound links
+    EXPECT_GE(sorted[n - 1], 8 * sorted[n / 2]);  // the best-linked has at least 8 times that
+}
+
+TEST(Topology, BitcoinInboundCapBinds) {
+    // 100 reachable nodes x 85 slots = 8500 for 8000 links: many fill up, none overflows.
+    const int n = 1000;
+    const BitcoinConnections c = connections(bitcoin_spec(8, 85, 0.1), n, 5);
+    std::vector<int> in(n, 0), out(n, 0);
+    for (const auto& [from, to] : c.outbound) {
+        ++in[to];
+        ++out[from];
+    }
+    int full = 0;
+    for (int v = 0; v < n; ++v) {
+        EXPECT_EQ(out[v], 8);
+        EXPECT_LE(in[v], 85);
+        if (in[v] == 85) ++full;
+    }
+    EXPECT_GT(full, 10);
+}
+
+TEST(Topology, BitcoinSameSeedSameGraph) {
+    const TopologySpec spec = bitcoin_spec(8, 117, 0.1);
+    const BitcoinConnections a = connections(spec, 500, 9);
+    const BitcoinConnections b = connections(spec, 500, 9);
+    const BitcoinConnections other = connections(spec, 500, 10);
+    EXPECT_EQ(a.outbound, b.outbound);
+    EXPECT_EQ(a.reachable, b.reachable);
+    EXPECT_NE(a.outbound, other.outbound);
+    EXPECT_EQ(build(spec, 500, 9).links(), build(spec, 500, 9).links());
+    EXPECT_NE(build(spec, 500, 9).links(), build(spec, 500, 10).links());
+}
+
+TEST(Topology, BitcoinBadParametersNameTheField) {
+    auto field_of = [](const TopologySpec& spec, int nodes) {
+        const Status s = validate(spec, nodes);
+        return s.ok() ? std::string("ok") : s.field() + ": " + s.error();
+    };
+    EXPECT_EQ(field_of(bitcoin_spec(8, 117, 0.1), 1000), "ok");
+    EXPECT_EQ(field_of(bitcoin_spec(0, 117, 0.1), 1000),
+              "outbound: expected an integer from 1 to 999, got 0");
+    EXPECT_EQ(field_of(bitcoin_spec(8, 0, 0.1), 1000),
+              "max_inbound: expected an integer of at least 1, got 0");
+    EXPECT_EQ(field_of(bitcoin_spec(8, 117, 0.5), 20), "ok");  // a cap that never binds
+    EXPECT_EQ(field_of(bitcoin_spec(8, 117, 0), 1000),
+              "reachable: expected a number above 0 and at most 1, got 0");
+    EXPECT_EQ(field_of(bitcoin_spec(8, 117, 0.005), 1000),
+              "reachable: round(0.005 * 1000) = 5 reachable nodes, but each node opens 8 links "
+              "to distinct other reachable nodes: need at least 9");
+    EXPECT_EQ(field_of(bitcoin_spec(8, 70, 0.1), 1000),
+              "max_inbound: 100 reachable nodes with 70 inbound slots each hold 7000 links, "
+              "fewer than the 8000 that 1000 nodes opening 8 each need");
+    Rng rng(1);
+    Expected<Topology> bad = build_topology(bitcoin_spec(8, 70, 0.1), 1000, rng);
+    ASSERT_FALSE(bad.has_value());
+    EXPECT_NE(bad.error().find("topology bitcoin: max_inbound: "), std::string::npos)
+        << bad.error();
+}
+
+// ---- configuration: degrees drawn from weighted bins, paired into a simple graph --------
+
+TEST(Topology, ConfigurationDegreesFollowTheBins) {
+    const int n = 2000;
+    TopologySpec spec = spec_of(TopologyKind::kConfiguration);
+    spec.degrees = {{1, 0.10}, {5, 0.40}, {20, 0.50}};
+    const Topology t = build(spec, n, 4);
+    expect_well_formed(t);
+    // Every node has a bin's degree, but for the one an odd sum may have raised by one.
+    std::map<int, int> histogram;
+    for (int d : degrees(t))
+        ++histogram[d];
+    int off_bin = 0;
+    for (const auto& [degree, count] : histogram) {
+        if (degree != 1 && degree != 5 && degree != 20) off_bin += count;
+    }
+    EXPECT_LE(off_bin, 1);
+    // Each bin's share within 4 binomial standard errors of its weight.
+    for (const auto& [degree, weight] : spec.degrees) {
+        const double share = static_cast<double>(histogram[degree]) / n;
+        EXPECT_NEAR(share, weight, 4 * std::sqrt(weight * (1 - weight) / n) + 1.0 / n)
+            << "degree " << degree;
+    }
+    // Skewed: the median is 5 but the top half hold most link ends.
+    std::vector<int> sorted = degrees(t);
+    std::sort(sorted.begin(), sorted.end());
+    EXPECT_EQ(sorted[n / 4], 5);
+    EXPECT_EQ(sorted[3 * n / 4], 20);
+    // Weights are relative: the same bins scaled (by 4, exact in binary) give the same graph.
+    TopologySpec scaled = spec;
+    for (auto& bin : scaled.degrees)
+        bin.second *= 4;
+    EXPECT_EQ(build(scaled, n, 4).links(), t.links());
+    // Same seed, same graph; another seed, another.
+    EXPECT_EQ(build(spec, n, 4).links(), t.links());
+    EXPECT_NE(build(spec, n, 5).links(), t.links());
+}
+
+TEST(Topology, ConfigurationBadBinsNameTheBin) {
+    TopologySpec spec = spec_of(TopologyKind::kConfiguration);
+    Status s = validate(spec, 10);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.field(), "degrees");
+    spec.degrees = {{1, 0.5}, {10, 0.5}};
+    s = validate(spec, 10);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.field(), "degrees.1.0");
+    EXPECT_EQ(s.error(), "expected a degree from 1 to 9 (nodes - 1), got 10");
+    spec.degrees = {{1, 0.5}, {3, 0}};
+    s = validate(spec, 10);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.field(), "degrees.1.1");
 }
 
 }  // namespace
