@@ -99,15 +99,15 @@ void BM_SharedStateApply(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(chains * 20));
 }
 BENCHMARK(BM_SharedStateApply)
-    ->ArgsProduct({{10, 100}, {0, 1}})
+    ->ArgsProduct({{10, 50}, {0, 1}})
     ->ArgNames({"chains", "shared"})
     ->Unit(benchmark::kMillisecond);
 
 // --- Whole small scenarios ------------------------------------------------------------
 
-// SimBlock's shape (scenarios/simblock-600.yaml) at `range(0)` nodes for 20 blocks.
+// SimBlock's shape (scenarios/simblock-600.yaml) at `range(0)` nodes for 10 blocks.
 std::string simblock_shape(std::int64_t nodes) {
-    return "name: bench\nseed: 1\nuntil: {height: 20}\n"
+    return "name: bench\nseed: 1\nuntil: {height: 10}\n"
            "consensus: {block_interval: 10m, pow_bits: 8}\n"
            "network:\n  nodes: " +
            std::to_string(nodes) +
@@ -141,7 +141,7 @@ void BM_ScenarioSimBlockShape(benchmark::State& state) {
     run_whole(state, simblock_shape(state.range(0)), state.range(1) != 0);
 }
 BENCHMARK(BM_ScenarioSimBlockShape)
-    ->ArgsProduct({{100, 1000}, {0, 1}})
+    ->ArgsProduct({{100, 500}, {0, 1}})
     ->ArgNames({"nodes", "shared"})
     ->Unit(benchmark::kMillisecond);
 
