@@ -148,11 +148,11 @@ BENCHMARK(BM_ScenarioSimBlockShape)
 // Twenty nodes under a workload of signed transfers: the ledger and the mempool at work.
 void BM_ScenarioTransfers(benchmark::State& state) {
     const std::string text =
-        "name: bench\nseed: 2\nduration: 1h\n"
+        "name: bench\nseed: 2\nduration: 10m\n"
         "consensus: {block_interval: 2m, pow_bits: 8}\n"
         "network:\n  nodes: 20\n  topology: {kind: random-regular, degree: 4}\n"
         "  latency: {dist: lognormal, median: 80ms, sigma: 0.5}\n"
-        "workload: {accounts: 50, tx_rate: 2/s}\n";
+        "workload: {accounts: 50, tx_rate: 1/s}\n";
     run_whole(state, text, state.range(0) != 0);
 }
 BENCHMARK(BM_ScenarioTransfers)->Arg(0)->Arg(1)->ArgName("shared")->Unit(benchmark::kMillisecond);
