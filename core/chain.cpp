@@ -56,7 +56,16 @@ Chain::Chain(const ConsensusParams& params, BlockRef genesis, ChainOptions optio
     e.sequence = static_cast<std::uint32_t>(next_sequence_++);
     e.status = BlockIndex::Status::kValid;
     block_count_ = 1;
-    apply_genesis(state_, *root->block);
+    if (options_.shared_validation) state_ = root->state_after.lock();
+    if (!state_) {
+        own_state_ = std::make_shared<LedgerState>();
+        apply_genesis(*own_state_, *root->block);
+        state_ = own_state_;
+        if (options_.shared_validation) {
+            root->state_after = state_;
+            own_state_.reset();  // published: never modified again
+        }
+    }
     active_.push_back(root);
 }
 
@@ -313,12 +322,39 @@ void Chain::mark_invalid(BlockIndex* index, AcceptResult& out) {
 }
 
 void Chain::disconnect_tip() {
-    undo_block(state_, *tip()->block);
+    const BlockIndex* old_tip = tip();
     active_.pop_back();
+    if (!options_.shared_validation) {
+        undo_block(*own_state_, *old_tip->block);
+        return;
+    }
+    BlockIndex* parent = old_tip->parent;
+    std::shared_ptr<const LedgerState> previous = parent->state_after.lock();
+    if (!previous) {
+        // Nobody holds the parent's state any more: rebuild it from ours by undoing the
+        // block (the account model is reversible from the block alone).
+        auto rebuilt = std::make_shared<LedgerState>(*state_);
+        undo_block(*rebuilt, *old_tip->block);
+        previous = std::move(rebuilt);
+        parent->state_after = previous;
+    }
+    state_ = std::move(previous);
 }
 
 bool Chain::connect(BlockIndex* index, AcceptResult& out) {
-    ValidationResult r = apply_block(state_, *index->block, index->height, params_);
+    ValidationResult r = ValidationResult::valid();
+    if (!options_.shared_validation) {
+        r = apply_block(*own_state_, *index->block, index->height, params_);
+    } else if (std::shared_ptr<const LedgerState> known = index->state_after.lock()) {
+        state_ = std::move(known);  // another chain applied this block on the same parent
+    } else {
+        auto next = std::make_shared<LedgerState>(*state_);
+        r = apply_block(*next, *index->block, index->height, params_);
+        if (r.ok()) {
+            index->state_after = next;
+            state_ = std::move(next);
+        }
+    }
     if (!r.ok()) {
         if (index->block == out.added.front()) out.result = r;
         mark_invalid(index, out);

@@ -44,6 +44,9 @@ struct BlockIndex {
     std::uint64_t height = 0;
     U256 chain_work;       // cumulative work up to and including this block
     std::uint32_t id = 0;  // dense index in its BlockTree, from 0 (genesis)
+    // The ledger after this block, when some sharing chain computed it and a chain still
+    // holds it (see ChainOptions::shared_validation). Published states are never modified.
+    std::weak_ptr<const LedgerState> state_after;
 
     const Hash256& hash() const { return block->hash(); }
 };
@@ -70,7 +73,11 @@ class BlockTree {
 
 struct ChainOptions {
     // Remember successful context-free checks on the shared Block/Transaction objects so
-    // other nodes skip them. Off: every node checks everything itself.
+    // other nodes skip them, and share ledger states through the BlockTree: the state after
+    // a block is a pure function of the block and its ancestors, so the first chain to apply
+    // a block publishes the result and every other chain adopts it instead of applying the
+    // block to a ledger of its own. Off: every node checks and applies everything itself.
+    // REQUIRES (on): every chain sharing the tree has the same consensus params.
     bool shared_validation = true;
     // Most orphans held; the oldest is dropped first.
     std::size_t max_orphans = 512;
@@ -119,7 +126,7 @@ class Chain {
     const BlockIndex* tip() const { return active_.back(); }
     const BlockIndex* genesis() const { return active_.front(); }
     std::uint64_t height() const { return tip()->height; }
-    const LedgerState& state() const { return state_; }
+    const LedgerState& state() const { return *state_; }
 
     // The block's record if this chain has added it (valid or not), else null.
     const BlockIndex* find(const Hash256& hash) const;
@@ -182,7 +189,10 @@ class Chain {
     std::size_t block_count_ = 0;
     std::vector<BlockIndex*> active_;                                         // by height
     std::set<BlockIndex*, CandidateOrder> candidates_{CandidateOrder{this}};  // best first
-    LedgerState state_;
+    // The ledger at the tip. Shared mode: the tree's published state of the tip, never
+    // modified. Otherwise the chain's own, applied and undone in place.
+    std::shared_ptr<const LedgerState> state_;
+    std::shared_ptr<LedgerState> own_state_;  // not shared: the same object as state_
     std::uint64_t next_sequence_ = 0;
 
     std::map<std::uint64_t, Hash256> orphans_by_age_;    // sequence -> hash

@@ -8,27 +8,54 @@
 
 namespace sim {
 
+namespace {
+
+// xxHash64's primes and round (Yann Collet, xxHash specification, "XXH64 algorithm").
+constexpr std::uint64_t kPrime1 = 0x9E3779B185EBCA87ull;
+constexpr std::uint64_t kPrime2 = 0xC2B2AE3D27D4EB4Full;
+
+std::uint64_t xxh_round(std::uint64_t acc, std::uint64_t input) {
+    acc += input * kPrime2;
+    acc = (acc << 31) | (acc >> 33);
+    return acc * kPrime1;
+}
+
+std::uint64_t load_le64(const std::uint8_t* p) {
+    std::uint64_t v = 0;
+    for (int i = 7; i >= 0; --i)
+        v = v << 8 | p[i];
+    return v;
+}
+
+}  // namespace
+
+Trace::Trace(bool record)
+    : record_(record), lanes_{kPrime1 + kPrime2, kPrime2, 0, 0 - kPrime1} {}
+
 void Trace::add(const TraceRecord& r) {
     ++count_;
-    // One fixed-size little-endian encoding per record, hashed in one call.
-    std::uint8_t buf[1 + 8 + 4 + 4 + 4 + 32];
-    std::size_t pos = 0;
-    auto put = [&](std::uint64_t v, int bytes) {
-        for (int i = 0; i < bytes; ++i)
-            buf[pos++] = static_cast<std::uint8_t>(v >> (8 * i));
-    };
-    put(static_cast<std::uint8_t>(r.kind), 1);
-    put(static_cast<std::uint64_t>(r.at), 8);
-    put(static_cast<std::uint32_t>(r.a), 4);
-    put(static_cast<std::uint32_t>(r.b), 4);
-    put(r.detail, 4);
-    std::memcpy(buf + pos, r.subject.data(), 32);
-    hasher_.write(std::span<const std::uint8_t>(buf, sizeof buf));
+    // Eight 64-bit words per record, two to each lane: the lanes are independent chains,
+    // so their multiplies overlap, and within a lane the order of records matters.
+    const std::uint64_t w0 = static_cast<std::uint64_t>(r.at);
+    const std::uint64_t w1 = static_cast<std::uint64_t>(r.kind) | std::uint64_t{r.detail} << 8;
+    const std::uint64_t w2 = std::uint64_t{static_cast<std::uint32_t>(r.a)} |
+                             std::uint64_t{static_cast<std::uint32_t>(r.b)} << 32;
+    const std::uint8_t* s = r.subject.data();
+    lanes_[0] = xxh_round(xxh_round(lanes_[0], w0), load_le64(s));
+    lanes_[1] = xxh_round(xxh_round(lanes_[1], w1), load_le64(s + 8));
+    lanes_[2] = xxh_round(xxh_round(lanes_[2], w2), load_le64(s + 16));
+    lanes_[3] = xxh_round(xxh_round(lanes_[3], count_), load_le64(s + 24));
     if (record_) records_.push_back(r);
 }
 
 const std::string& Trace::finish() {
-    if (digest_.empty()) digest_ = hasher_.finish().hex();
+    if (digest_.empty()) {
+        core::Sha256 hasher;
+        for (std::uint64_t lane : lanes_)
+            hasher.write_u64le(lane);
+        hasher.write_u64le(count_);
+        digest_ = hasher.finish().hex();
+    }
     return digest_;
 }
 

@@ -46,6 +46,22 @@ Network::Network(Scheduler& scheduler, Topology topology, LinkParams params, Rng
         links_[id].latency = props.latency;
         links_[id].bandwidth_bps = props.bandwidth_bps;
     }
+    adjacent_begin_.reserve(static_cast<std::size_t>(node_count()) + 1);
+    adjacent_begin_.push_back(0);
+    for (int node = 0; node < node_count(); ++node) {
+        for (int peer : topology_.neighbors(node)) {
+            adjacent_peer_.push_back(peer);
+            adjacent_link_.push_back(topology_.link_id(node, peer));
+        }
+        adjacent_begin_.push_back(static_cast<std::uint32_t>(adjacent_peer_.size()));
+    }
+}
+
+int Network::link_between(int from, int to) const {
+    const auto first = adjacent_peer_.begin() + adjacent_begin_[from];
+    const auto last = adjacent_peer_.begin() + adjacent_begin_[from + 1];
+    const auto it = std::lower_bound(first, last, to);
+    return it != last && *it == to ? adjacent_link_[it - adjacent_peer_.begin()] : -1;
 }
 
 bool Network::usable(int link) const {
@@ -60,8 +76,10 @@ bool Network::link_usable(int a, int b) const {
 
 std::vector<int> Network::usable_neighbors(int node) const {
     std::vector<int> result;
-    for (int peer : topology_.neighbors(node)) {
-        if (usable(topology_.link_id(node, peer))) result.push_back(peer);
+    const std::uint32_t begin = adjacent_begin_[node], end = adjacent_begin_[node + 1];
+    result.reserve(end - begin);
+    for (std::uint32_t i = begin; i < end; ++i) {
+        if (usable(adjacent_link_[i])) result.push_back(adjacent_peer_[i]);
     }
     return result;
 }
@@ -69,7 +87,7 @@ std::vector<int> Network::usable_neighbors(int node) const {
 void Network::send(int from, int to, std::uint64_t size_bytes, Callback on_delivery) {
     assert(0 <= from && from < node_count() && 0 <= to && to < node_count());
     ++counters_.sent;
-    const int link = topology_.link_id(from, to);
+    const int link = link_between(from, to);
     if (link < 0) {
         ++counters_.dropped_no_link;
         return;

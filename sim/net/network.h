@@ -116,6 +116,9 @@ class Network {
     static constexpr std::uint32_t kNoSlot = ~0u;
 
     bool usable(int link) const;
+    // The id of the link from `from` to `to`, or -1: a search of from's neighbours in the
+    // flat adjacency below (what Topology::link_id answers, without its per-node vectors).
+    int link_between(int from, int to) const;
     // Runs `change`, then bumps the generation of, and reports, every link among `candidates`
     // (ascending link ids) whose usability changed.
     template <class Change>
@@ -131,6 +134,11 @@ class Network {
     LinkChangeHandler on_link_change_;
 
     std::vector<LinkState> links_;     // by link id
+    // The topology's adjacency as flat arrays: node n's neighbours, ascending, are
+    // adjacent_peer_[adjacent_begin_[n] .. adjacent_begin_[n + 1]), their links alongside.
+    std::vector<std::uint32_t> adjacent_begin_;
+    std::vector<int> adjacent_peer_;
+    std::vector<int> adjacent_link_;
     std::vector<char> node_up_;        // by node
     std::vector<int> group_;           // partition group by node; all 0 when healed
     std::vector<InFlight> in_flight_;  // slab of messages in flight
