@@ -187,7 +187,10 @@ BlockIndex* Chain::add_to_tree(const BlockRef& block, BlockIndex* parent, std::u
 }
 
 void Chain::add_orphan(const BlockRef& block) {
-    while (orphans_.size() >= options_.max_orphans && !orphans_by_age_.empty()) {
+    const std::size_t size = block->serialized_size();
+    while ((orphans_.size() >= options_.max_orphans ||
+            orphan_bytes_ + size > options_.max_orphan_bytes) &&
+           !orphans_by_age_.empty()) {
         auto oldest = orphans_by_age_.begin();
         auto it = orphans_.find(oldest->second);
         const Hash256 parent = it->second.block->prev();
@@ -198,9 +201,11 @@ void Chain::add_orphan(const BlockRef& block) {
                 break;
             }
         }
+        orphan_bytes_ -= it->second.block->serialized_size();
         orphans_.erase(it);
         orphans_by_age_.erase(oldest);
     }
+    orphan_bytes_ += size;
     const std::uint64_t sequence = next_sequence_++;
     orphans_.emplace(block->hash(), Orphan{block, sequence});
     orphans_by_age_.emplace(sequence, block->hash());
@@ -281,6 +286,7 @@ void Chain::resolve_orphans(const Hash256& parent_hash, std::int64_t now_s, Acce
                   [](const Orphan& a, const Orphan& b) { return a.sequence < b.sequence; });
         BlockIndex* parent = tree_->find(current);
         for (const Orphan& child : children) {
+            orphan_bytes_ -= child.block->serialized_size();
             orphans_.erase(child.block->hash());
             orphans_by_age_.erase(child.sequence);
             if (!invalid(parent) && !check_header_in_context(*child.block, parent, now_s).ok()) {

@@ -79,8 +79,10 @@ struct ChainOptions {
     // block to a ledger of its own. Off: every node checks and applies everything itself.
     // REQUIRES (on): every chain sharing the tree has the same consensus params.
     bool shared_validation = true;
-    // Most orphans held; the oldest is dropped first.
+    // Most orphans held, and most bytes (serialized) they may take together; the oldest
+    // is dropped first. The byte bound keeps anyone from filling memory with big orphans.
     std::size_t max_orphans = 512;
+    std::size_t max_orphan_bytes = 32 << 20;
     // The tree to share with other chains (REQUIRES: built from the same genesis); null
     // gives the chain a tree of its own.
     std::shared_ptr<BlockTree> tree;
@@ -95,6 +97,11 @@ struct TipChange {
     std::vector<BlockRef> connected;     // the fork point's child first
     std::size_t reorg_depth() const { return disconnected.size(); }
 };
+
+// The `now_s` to pass Chain::accept for a block this node accepted before (its own store):
+// the future-time rule holds on first acceptance only, as in Bitcoin Core, so a clock that
+// jumped back never un-accepts what was stored. Far from overflow when the bound is added.
+inline constexpr std::int64_t kNoFutureBound = std::int64_t{1} << 62;
 
 struct AcceptResult {
     enum class Status {
@@ -119,7 +126,8 @@ class Chain {
     Chain(const Chain&) = delete;
     Chain& operator=(const Chain&) = delete;
 
-    // Offers a block. `now_s` is the node's clock in Unix seconds, bounding header times.
+    // Offers a block. `now_s` is the node's clock in Unix seconds, bounding header times
+    // (kNoFutureBound: no bound).
     AcceptResult accept(const BlockRef& block, std::int64_t now_s);
 
     const ConsensusParams& params() const { return params_; }
@@ -149,6 +157,7 @@ class Chain {
 
     std::size_t block_count() const { return block_count_; }
     std::size_t orphan_count() const { return orphans_.size(); }
+    std::size_t orphan_bytes() const { return orphan_bytes_; }
 
   private:
     // Per block, this chain's view: 8 bytes, indexed by BlockIndex::id.
@@ -198,6 +207,7 @@ class Chain {
     std::map<std::uint64_t, Hash256> orphans_by_age_;    // sequence -> hash
     std::unordered_map<Hash256, Orphan> orphans_;        // lookups only
     std::multimap<Hash256, Hash256> orphans_by_parent_;  // parent -> child
+    std::size_t orphan_bytes_ = 0;                       // serialized sizes of orphans_
 };
 
 }  // namespace core

@@ -78,7 +78,7 @@ void Node::handle_block(PeerId from, const BlockRef& block) {
         requests_.erase(it);
     }
     if (chain_.knows(block->hash())) return;
-    process_block(block, from);
+    process_block(block, from, unix_now());
 }
 
 void Node::handle_tx(PeerId from, const TransactionRef& tx) {
@@ -96,8 +96,8 @@ void Node::handle_txs(PeerId from, const std::vector<TransactionRef>& txs) {
     if (!accepted.empty()) relay(Message::txs_message(std::move(accepted)), from);
 }
 
-AcceptResult Node::process_block(const BlockRef& block, PeerId from) {
-    AcceptResult r = chain_.accept(block, unix_now());
+AcceptResult Node::process_block(const BlockRef& block, PeerId from, std::int64_t now_s) {
+    AcceptResult r = chain_.accept(block, now_s);
     if (r.status == AcceptResult::Status::kOrphan && from != kLocal) {
         request_block(r.missing_parent, from);
     }
@@ -193,7 +193,11 @@ ValidationResult Node::submit_transaction(const TransactionRef& tx) {
 }
 
 AcceptResult Node::submit_block(const BlockRef& block) {
-    return process_block(block, kLocal);
+    return process_block(block, kLocal, unix_now());
+}
+
+AcceptResult Node::restore_block(const BlockRef& block) {
+    return process_block(block, kLocal, kNoFutureBound);
 }
 
 BlockRef Node::block_template() const {

@@ -102,6 +102,10 @@ class Node {
     ValidationResult submit_transaction(const TransactionRef& tx);
     // A block from this node's miner or an API client: accepted and relayed if valid.
     AcceptResult submit_block(const BlockRef& block);
+    // A block this node accepted before, read back from its store at start-up: checked
+    // like any other except for the future-time rule, which is judged on first acceptance
+    // only (a wall clock that jumped back must not drop stored blocks).
+    AcceptResult restore_block(const BlockRef& block);
 
     // A block on the current tip, paying this node's miner: coinbase, then transactions
     // from the mempool; bits by the retarget rule; time max(now, median time past + 1).
@@ -134,7 +138,7 @@ class Node {
     void handle_block(PeerId from, const BlockRef& block);
     void handle_tx(PeerId from, const TransactionRef& tx);
 
-    AcceptResult process_block(const BlockRef& block, PeerId from);
+    AcceptResult process_block(const BlockRef& block, PeerId from, std::int64_t now_s);
     void relay_block(const BlockRef& block, PeerId except);
     void request_block(const Hash256& hash, PeerId peer);
     void on_request_timeout(const Hash256& hash);

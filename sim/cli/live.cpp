@@ -3,6 +3,7 @@
 //               [--demo-wallets N] [--quiet]
 // chainsim live SCENARIO [--base-port 5000] [--for DURATION] [--data DIR] [--seed N]
 //               [--set path=value]... [--demo-wallets N] [--quiet]
+#include <cmath>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -107,7 +108,10 @@ int run_node(const NodeArgs& args) {
     std::signal(SIGPIPE, SIG_IGN);
     if (args.port < 0 || args.port > 65535) bad_input("--port must be 0..65535");
     if (args.pow_bits < 1 || args.pow_bits > 32) bad_input("--pow-bits must be 1..32");
-    if (args.mine_every < 0) bad_input("--mine-every must be a positive number of seconds");
+    if (!std::isfinite(args.mine_every) || args.mine_every < 0) {
+        bad_input("--mine-every must be a finite number of seconds, 0 or more (0: mine on GET "
+                  "/mine only)");
+    }
     live::LiveNodeConfig config;
     config.host = args.host;
     config.port = static_cast<std::uint16_t>(args.port);

@@ -1,5 +1,6 @@
 // chainsim run SCENARIO [--seed N] [--out DIR] [--set path=value]... [--no-plots]
 //              [--check-determinism] [--no-shared-validation] [--quiet]
+//              [--max-events N] [--max-wall DURATION]
 // chainsim validate SCENARIO
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 
 #include "reports/output.h"
 #include "sim/cli/cli.h"
+#include "sim/world/estimate.h"
 #include "sim/world/runner.h"
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/units.h"
@@ -25,7 +27,30 @@ struct RunArgs {
     bool check_determinism = false;
     bool no_shared_validation = false;
     bool quiet = false;
+    std::uint64_t max_events = 0;
+    std::string max_wall;
 };
+
+// The machine's memory in bytes (0 if unknown), for the work estimate.
+double physical_memory() {
+    const long pages = ::sysconf(_SC_PHYS_PAGES);
+    const long page = ::sysconf(_SC_PAGE_SIZE);
+    return pages > 0 && page > 0 ? static_cast<double>(pages) * static_cast<double>(page) : 0;
+}
+
+// Refuses (exit 2) a scenario estimated not to finish or not to fit on this machine, and
+// warns about one that takes long (docs/reliability.md).
+void check_work(const sim::Scenario& scenario, const std::string& path) {
+    const sim::WorkVerdict verdict =
+        sim::judge_work(sim::estimate_work(scenario), physical_memory());
+    for (const std::string& w : verdict.warnings)
+        std::cerr << "chainsim: warning: " << path << ": " << w << "\n";
+    if (verdict.errors.empty()) return;
+    std::string message = "scenario " + path + " is too big to run:";
+    for (const std::string& e : verdict.errors)
+        message += "\n  " + e;
+    bad_input(message);
+}
 
 // Progress on stderr when it is a terminal: sim time, events/s and ETA, one line redrawn.
 class Progress {
@@ -70,7 +95,16 @@ int run_command(const RunArgs& args) {
     std::vector<std::string> sets = args.sets;
     if (args.seed) sets.push_back("seed=" + std::to_string(parse_seed_flag("--seed", *args.seed)));
     sim::Scenario scenario = load_scenario_or_fail(args.scenario, sets);
+    check_work(scenario, args.scenario);
     sim::RunConfig config;
+    config.max_events = args.max_events;
+    if (!args.max_wall.empty()) {
+        const auto d = sim::parse_duration(args.max_wall);
+        if (!d.ok() || d.value <= 0) {
+            bad_input("--max-wall: " + (d.ok() ? std::string("must be positive") : d.error));
+        }
+        config.max_wall_seconds = core::to_seconds(d.value);
+    }
     config.seed = scenario.seed;
     config.shared_validation = !args.no_shared_validation;
     config.check_determinism = args.check_determinism;
@@ -139,6 +173,10 @@ void add_run_commands(CLI::App& app, int& exit_code) {
     run->add_flag("--quiet", args->quiet,
                   "no progress, no summary and no report line (errors and failed expectations "
                   "still go to stderr)");
+    run->add_option("--max-events", args->max_events,
+                    "stop with an error after this many scheduler events (default: no limit)");
+    run->add_option("--max-wall", args->max_wall,
+                    "stop with an error after this much wall time, e.g. 10m (default: no limit)");
     run->callback([args, &exit_code] { exit_code = run_command(*args); });
 
     auto path = std::make_shared<std::string>();
@@ -149,6 +187,7 @@ void add_run_commands(CLI::App& app, int& exit_code) {
         ->allow_extra_args(false);  // one value per --set, so SCENARIO may follow
     validate->callback([path, sets] {
         sim::Scenario scenario = load_scenario_or_fail(*path, *sets);
+        check_work(scenario, *path);
         // Building the world checks what the file alone cannot (e.g. a graph that cannot
         // be drawn with these parameters).
         sim::RunOptions options;

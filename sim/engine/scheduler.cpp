@@ -99,6 +99,15 @@ void Scheduler::run_until(core::Nanos t) {
     if (!stop_requested_) now_ = t;
 }
 
+void Scheduler::run_until(core::Nanos t, std::uint64_t max_executed) {
+    assert(t >= now_ && "run_until a time in the past");
+    stop_requested_ = false;
+    while (!stop_requested_ && executed_ < max_executed &&
+           run_next(static_cast<std::uint64_t>(t))) {
+    }
+    if (!stop_requested_ && executed_ < max_executed) now_ = t;
+}
+
 void Scheduler::run() {
     stop_requested_ = false;
     while (!stop_requested_ && run_one()) {

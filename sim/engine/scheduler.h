@@ -55,9 +55,9 @@ class Scheduler {
 
     // REQUIRES: t >= now(). Returns an id that cancel() accepts until the event runs.
     EventId schedule_at(core::Nanos t, Callback callback);
-    // REQUIRES: delay >= 0.
+    // REQUIRES: delay >= 0. A delay past the end of time saturates at core::kNever.
     EventId schedule_after(core::Nanos delay, Callback callback) {
-        return schedule_at(now_ + delay, std::move(callback));
+        return schedule_at(core::add_saturating(now_, delay), std::move(callback));
     }
 
     // Returns true if the event was pending and is now cancelled (its callback is destroyed).
@@ -68,6 +68,9 @@ class Scheduler {
     // Runs every event with time <= t, then sets now() = t. REQUIRES: t >= now().
     // If a callback calls stop(), returns after that event and leaves now() at its time.
     void run_until(core::Nanos t);
+    // The same, but returns early, now() at the last event run, once executed() reaches
+    // `max_executed`; called again it goes on where it stopped.
+    void run_until(core::Nanos t, std::uint64_t max_executed);
     // Runs events until none is pending or a callback calls stop().
     void run();
     // Asks the running run()/run_until() to return after the current event.

@@ -1,5 +1,8 @@
 #include "sim/live/api.h"
 
+#include <set>
+#include <vector>
+
 namespace live::api {
 
 unsigned status_for(core::Reject reason) {
@@ -114,10 +117,41 @@ Target parse_target(std::string_view target) {
     return t;
 }
 
-bool parse_object(std::string_view body, nlohmann::json& out, Response& error_out) {
-    out = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+nlohmann::json parse_json(std::string_view text, std::string& error) {
+    using nlohmann::json;
+    // The keys seen so far in each object being parsed, innermost last.
+    std::vector<std::set<std::string>> keys;
+    std::string duplicate;
+    const json::parser_callback_t check = [&](int, json::parse_event_t event, json& parsed) {
+        if (event == json::parse_event_t::object_start) {
+            keys.emplace_back();
+        } else if (event == json::parse_event_t::object_end) {
+            if (!keys.empty()) keys.pop_back();
+        } else if (event == json::parse_event_t::key && !keys.empty() && duplicate.empty()) {
+            if (!keys.back().insert(parsed.get<std::string>()).second) {
+                duplicate = parsed.get<std::string>();
+            }
+        }
+        return true;
+    };
+    json out = json::parse(text, check, /*allow_exceptions=*/false);
     if (out.is_discarded()) {
-        error_out = error(400, "malformed", "the body is not valid JSON");
+        error = "not valid JSON";
+    } else if (!duplicate.empty()) {
+        if (duplicate.size() > 64) duplicate = duplicate.substr(0, 64) + "...";
+        error = "not strict JSON: the key " +
+                json(duplicate).dump(-1, ' ', false, json::error_handler_t::replace) +
+                " appears twice in one object";
+        out = json(json::value_t::discarded);
+    }
+    return out;
+}
+
+bool parse_object(std::string_view body, nlohmann::json& out, Response& error_out) {
+    std::string why;
+    out = parse_json(body, why);
+    if (out.is_discarded()) {
+        error_out = error(400, "malformed", "the body is " + why);
         return false;
     }
     if (!out.is_object()) {

@@ -39,7 +39,13 @@ struct Target {
 };
 Target parse_target(std::string_view target);
 
-// Parses a request body as a JSON object; on failure `error_out` is the 400 to send.
+// Parses JSON text strictly: besides the grammar, an object may not hold the same key twice
+// (another parser could read the other value, so a signed transaction would mean two
+// things). On failure returns a discarded value and says why in `error`.
+nlohmann::json parse_json(std::string_view text, std::string& error);
+
+// Parses a request body as a JSON object (strictly, as parse_json); on failure
+// `error_out` is the 400 to send.
 bool parse_object(std::string_view body, nlohmann::json& out, Response& error_out);
 
 // A decimal uint64 (no sign, no spaces); false on anything else.

@@ -50,11 +50,17 @@ class Session : public std::enable_shared_from_this<Session> {
 
     void start() { read_request(); }
     void close() { stream_.close(); }
+    // Still waiting for a complete request (a new or idle keep-alive connection), and
+    // since when: what the server evicts first when it is full.
+    bool reading() const { return reading_; }
+    std::chrono::steady_clock::time_point reading_since() const { return reading_since_; }
 
   private:
     const ServerLimits& limits() const { return shared_->limits; }
 
     void read_request() {
+        reading_ = true;
+        reading_since_ = std::chrono::steady_clock::now();
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(limits().max_header));
         parser_->body_limit(limits().max_body);
@@ -114,6 +120,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     void dispatch() {
+        reading_ = false;
         if (shared_->stopped) return close();
         keep_alive_ = parser_->get().keep_alive();
         version_ = parser_->get().version();
@@ -204,7 +211,24 @@ class Session : public std::enable_shared_from_this<Session> {
     unsigned version_ = 11;
     std::size_t drained_ = 0;
     std::array<char, 16 << 10> drain_buffer_{};
+    bool reading_ = false;
+    std::chrono::steady_clock::time_point reading_since_;
 };
+
+// Full: the connection that has waited longest for a complete request makes room (slow or
+// idle clients cannot starve one that sends its request promptly). False if every
+// connection is busy with a request.
+bool evict_oldest_reader(HttpServer::Shared& shared) {
+    Session* oldest = nullptr;
+    for (Session* s : shared.sessions) {
+        if (s->reading() && (oldest == nullptr || s->reading_since() < oldest->reading_since())) {
+            oldest = s;
+        }
+    }
+    if (oldest == nullptr) return false;
+    oldest->close();
+    return true;
+}
 
 void accept_loop(const std::shared_ptr<HttpServer::Shared>& shared) {
     if (shared->stopped || !shared->acceptor) return;
@@ -219,7 +243,8 @@ void accept_loop(const std::shared_ptr<HttpServer::Shared>& shared) {
             });
             return;
         }
-        if (shared->sessions.size() >= shared->limits.max_connections) {
+        if (shared->sessions.size() >= shared->limits.max_connections &&
+            !evict_oldest_reader(*shared)) {
             beast::error_code ignored;
             socket.close(ignored);
         } else {

@@ -50,7 +50,12 @@ struct ServerLimits {
     std::size_t max_header = 16 << 10;  // bytes of request line + headers; more gets 431
     std::chrono::milliseconds read_timeout{10'000};   // to receive a whole request, or idle
     std::chrono::milliseconds write_timeout{10'000};  // to send a whole response
-    std::size_t max_connections = 1024;               // open connections at once
+    // Open connections at once. When full, a new connection evicts the one that has waited
+    // longest for a complete request (slowloris, idle keep-alive); only when every
+    // connection is busy with a request is the new one refused. Guarantee: a client that
+    // sends its whole request promptly is served while fewer than max_connections
+    // requests are being handled, however many slow connections are open.
+    std::size_t max_connections = 1024;
 };
 
 class HttpServer {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/codec.h"
+#include "sim/live/api.h"
 #include "sim/live/live_clock.h"
 
 namespace live {
@@ -161,7 +162,8 @@ void HttpTransport::send(core::PeerId to, core::MessagePtr message) {
             req.max_response = options_.max_block_response;
             request(to, std::move(req), [this, to, wanted](ClientResult r) {
                 if (!r.ok || r.status != 200 || !receiver_) return;
-                const auto j = nlohmann::json::parse(r.body, nullptr, false);
+                std::string why;
+                const auto j = api::parse_json(r.body, why);
                 core::BlockRef block;
                 if (j.is_discarded() || !core::block_from_json(j, block).ok()) {
                     peers_[static_cast<std::size_t>(to)].last_error =

@@ -3,6 +3,7 @@
 #include "sim/live/live_node.h"
 
 #include <boost/asio/post.hpp>
+#include <algorithm>
 #include <cmath>
 
 #include "sim/live/api.h"
@@ -14,6 +15,11 @@ namespace asio = boost::asio;
 namespace {
 constexpr std::size_t kRecentBlocks = 2000;  // blocks GET /tree can draw
 }  // namespace
+// Mining delays from here on are "never" (a century; also keeps the timer's arithmetic
+// far from overflow).
+constexpr core::Nanos kNeverMine = 100 * 365 * 24 * core::kHour;
+// How often a failed commit is tried again.
+constexpr auto kStoreRetry = std::chrono::milliseconds(500);
 
 // --- Start and stop ----------------------------------------------------------------------
 
@@ -23,7 +29,8 @@ LiveNode::LiveNode(asio::io_context& io, const NetworkParams& network, LiveNodeC
       config_(std::move(config)),
       rng_(config_.seed != 0 ? config_.seed : std::random_device{}()),
       clock_(io),
-      mine_timer_(io) {}
+      mine_timer_(io),
+      store_retry_timer_(io) {}
 
 sim::Expected<std::unique_ptr<LiveNode>> LiveNode::start(asio::io_context& io,
                                                          const NetworkParams& network,
@@ -109,7 +116,26 @@ sim::Status LiveNode::open(std::unique_ptr<Store> store) {
     if (store) {
         store_ = std::move(store);
         replaying_ = true;
-        s = store_->load_blocks([this](const core::BlockRef& b) { (void)node_->submit_block(b); });
+        // Every stored block must go back into the tree; one that does not (a missing
+        // row leaves its children orphans) means the store is incomplete: refuse.
+        std::uint64_t record = 0;
+        std::string unreplayed;
+        s = store_->load_blocks([this, &record, &unreplayed](const core::BlockRef& b) {
+            ++record;
+            const core::AcceptResult r = node_->restore_block(b);
+            const bool added = std::find(r.added.begin(), r.added.end(), b) != r.added.end();
+            if (!unreplayed.empty() || added ||
+                r.status == core::AcceptResult::Status::kDuplicate) {
+                return;
+            }
+            unreplayed = "stored block " + std::to_string(record) + " (" +
+                         b->hash().display_hex() + ", height " + std::to_string(b->height()) +
+                         ") does not replay: " + r.result.message;
+        });
+        if (s.ok() && !unreplayed.empty()) {
+            s = sim::Error{"data dir " + store_->dir() + ": " + unreplayed +
+                           "; the store is incomplete, refusing to start on part of it"};
+        }
         std::vector<core::Hash256> stale;
         if (s.ok()) {
             s = store_->load_transactions([this, &stale](const core::TransactionRef& tx) {
@@ -145,6 +171,7 @@ sim::Status LiveNode::open(std::unique_ptr<Store> store) {
 LiveNode::~LiveNode() {
     alive_.reset();
     mine_timer_.cancel();
+    store_retry_timer_.cancel();
     if (miner_) miner_->stop();
     if (server_) server_->stop();
     if (transport_) transport_->close();
@@ -164,8 +191,24 @@ void LiveNode::set_peer_filter(std::function<bool(const PeerUrl&)> reachable) {
     transport_->set_filter(std::move(reachable));
 }
 
+namespace {
+
+// Loopback or any-address spellings: names of this machine as seen from itself.
+bool is_local_host(const std::string& host) {
+    return host == "localhost" || host == "::1" || host == "0.0.0.0" || host == "::" ||
+           host.rfind("127.", 0) == 0 || host.rfind("localhost.", 0) == 0;
+}
+
+}  // namespace
+
+bool LiveNode::is_self(const PeerUrl& url) const {
+    if (url.port != port()) return false;
+    return url.host == config_.host || (is_local_host(url.host) && is_local_host(config_.host));
+}
+
 sim::Status LiveNode::add_peer(const PeerUrl& url) {
-    if (url.str() == url_) return sim::Status::success();
+    // Never ourselves, under any loopback spelling (http://localhost:PORT).
+    if (is_self(url)) return sim::Status::success();
     if (const auto known = transport_->find(url)) {
         // Registered again after it was found not to be a chainsim node: ask it again.
         if (!transport_->peer(*known).compatible) {
@@ -203,11 +246,14 @@ void LiveNode::set_mine_every(double seconds) {
 
 void LiveNode::schedule_mining() {
     mine_timer_.cancel();
-    if (!(config_.mine_every_s > 0)) return;
+    if (!(config_.mine_every_s > 0) || store_failing_) return;
     // Exponential with the configured mean: -mean * ln(1 - u), u uniform in [0, 1).
     const double u = static_cast<double>(rng_() >> 11) * 0x1.0p-53;
     const double delay_s = -config_.mine_every_s * std::log1p(-u);
-    mine_timer_.expires_after(std::chrono::nanoseconds(static_cast<std::int64_t>(delay_s * 1e9)));
+    // Saturated: a mean of 1e300 s (or inf) means never, not an overflow into "now".
+    const core::Nanos delay = core::seconds_to_nanos(delay_s);
+    if (delay >= kNeverMine) return;
+    mine_timer_.expires_after(std::chrono::nanoseconds(delay));
     mine_timer_.async_wait(
         [this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
             if (ec || alive.expired()) return;
@@ -259,6 +305,10 @@ void LiveNode::after_durable(std::function<void(const sim::Status&)> then) {
     schedule_flush();
 }
 
+std::uint64_t LiveNode::limit_store_pages(std::uint64_t pages) {
+    return store_ ? store_->limit_pages(pages) : 0;
+}
+
 void LiveNode::schedule_flush() {
     if (!store_ || flush_posted_) return;
     flush_posted_ = true;
@@ -273,7 +323,23 @@ void LiveNode::flush() {
     const sim::Status s = store_->commit();
     if (!s.ok()) {
         ++store_errors_;
-        say("store: " + s.error());
+        if (!store_failing_) {
+            say("store: " + s.error() + "; mining paused, writes refused until it succeeds");
+            store_failing_ = true;
+            mine_timer_.cancel();
+        }
+        store_failure_ = s.error();
+        // Retried (the store keeps what it could not write) until space returns.
+        store_retry_timer_.expires_after(kStoreRetry);
+        store_retry_timer_.async_wait(
+            [this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
+                if (!ec && !alive.expired()) flush();
+            });
+    } else if (store_failing_) {
+        store_failing_ = false;
+        store_failure_.clear();
+        say("store: writing again; mining resumes");
+        schedule_mining();
     }
     auto waiting = std::move(waiting_for_disk_);
     waiting_for_disk_.clear();

@@ -87,7 +87,10 @@ class LiveNode final : private core::NodeObserver {
     // Which peers this node may talk to (a partition, a cut link); null: all. Requests
     // from a peer it may not reach are refused with 503, and nothing is sent to it.
     void set_peer_filter(std::function<bool(const PeerUrl&)> reachable);
-    // Adds `url` as a peer (persisted) and exchanges tips with it.
+    // True if `url` names this node: its host, or any loopback spelling when it listens on
+    // loopback, and its port.
+    bool is_self(const PeerUrl& url) const;
+    // Adds `url` as a peer (persisted) and exchanges tips with it; ignores this node itself.
     sim::Status add_peer(const PeerUrl& url);
     // Exchanges tips (and pending transactions) with every reachable peer, as on a new
     // connection: after a partition heals or a peer restarts.
@@ -96,6 +99,11 @@ class LiveNode final : private core::NodeObserver {
     void reconnect_peer(const PeerUrl& url);
     // Mean seconds between blocks mined unasked; 0 stops.
     void set_mine_every(double seconds);
+    // A full disk on demand (tests, the soak): caps the data dir at `pages` SQLite pages,
+    // 0 lifts the cap (Store::limit_pages). Returns the cap in force; 0 without a data dir.
+    std::uint64_t limit_store_pages(std::uint64_t pages);
+    // True while commits fail: writes answer 503 and mining is paused until one succeeds.
+    bool store_failing() const { return store_failing_; }
     // Pulls and adopts the most-work valid chain among the peers (GET /nodes/resolve).
     void resolve(std::function<void(const ResolveResult&)> done);
 
@@ -168,6 +176,9 @@ class LiveNode final : private core::NodeObserver {
 
     bool replaying_ = false;  // loading the data dir: do not write it back
     bool flush_posted_ = false;
+    bool store_failing_ = false;  // the last commit failed; retried every kStoreRetry
+    std::string store_failure_;
+    boost::asio::steady_timer store_retry_timer_;
     std::vector<std::function<void(const sim::Status&)>> waiting_for_disk_;
     // Set while a peer's message is handed to the node, to learn the verdict.
     const core::Hash256* capture_subject_ = nullptr;

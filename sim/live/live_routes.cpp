@@ -97,6 +97,13 @@ void LiveNode::handle(const Request& req, Reply raw) {
     }
 
     const http::verb method = req.method();
+    // While the data dir cannot be written nothing new is taken on: it could not be made
+    // durable, and a write that failed is never acknowledged or built upon.
+    if (store_failing_ && (method == http::verb::post || path == "/mine")) {
+        return reply(api::error(503, "storage",
+                                "the data dir cannot be written (" + store_failure_ +
+                                    "); try again later"));
+    }
     const auto method_text = req.method_string();
     const std::string method_name(method_text.data(), method_text.size());
     auto allowed = [&](http::verb wanted) {
@@ -159,7 +166,7 @@ void LiveNode::get_mine(Reply reply) {
             return reply(api::error(500, "internal", "the mined block was not accepted"));
         }
         after_durable([block, reply](const sim::Status& s) {
-            if (!s.ok()) return reply(api::error(500, "storage", s.error()));
+            if (!s.ok()) return reply(api::error(503, "storage", s.error()));
             json b = core::block_to_json(*block);
             reply(api::json(200, {{"message", "New Block Forged"},
                                   {"index", b["index"]},
@@ -209,7 +216,7 @@ void LiveNode::post_transaction(const Request& req, std::optional<core::PeerId> 
     }
     if (!r.ok()) return reply(api::rejected(r));
     after_durable([this, txid, tx, demo, reply](const sim::Status& s) {
-        if (!s.ok()) return reply(api::error(500, "storage", s.error()));
+        if (!s.ok()) return reply(api::error(503, "storage", s.error()));
         // PyChain's number: the index of the next block (the tip's index + 1).
         json body = {{"message", "Transaction will be added to Block " +
                                      std::to_string(node_->chain().height() + 2)},
@@ -339,7 +346,7 @@ void LiveNode::post_register(const Request& req, Reply reply) {
                 api::error(400, "malformed", "nodes[" + std::to_string(i) + "]: " + p.error));
         }
         if (std::find(urls.begin(), urls.end(), *p.url) != urls.end()) continue;
-        if (p.url->str() != url_ && !transport_->find(*p.url)) ++fresh;
+        if (!is_self(*p.url) && !transport_->find(*p.url)) ++fresh;
         urls.push_back(*p.url);
     }
     if (transport_->peer_count() + fresh > config_.max_peers) {
@@ -350,7 +357,7 @@ void LiveNode::post_register(const Request& req, Reply reply) {
     for (const PeerUrl& u : urls)
         (void)add_peer(u);
     after_durable([this, reply](const sim::Status& s) {
-        if (!s.ok()) return reply(api::error(500, "storage", s.error()));
+        if (!s.ok()) return reply(api::error(503, "storage", s.error()));
         // PyChain lists netlocs ("host:port"); the URLs are in total_node_urls.
         json all = json::array();
         json urls = json::array();
@@ -467,7 +474,7 @@ void LiveNode::post_block(const Request& req, std::optional<core::PeerId> from, 
         return reply(api::rejected(verdict));
     }
     after_durable([reply, response = std::move(response)](const sim::Status& s) {
-        if (!s.ok()) return reply(api::error(500, "storage", s.error()));
+        if (!s.ok()) return reply(api::error(503, "storage", s.error()));
         reply(response);
     });
 }
@@ -527,7 +534,7 @@ void LiveNode::post_peer_transactions(const Request& req, std::optional<core::Pe
     const std::size_t count = txs.size();
     node_->on_message(*from, *core::Message::txs_message(std::move(txs)));
     after_durable([reply, count](const sim::Status& s) {
-        if (!s.ok()) return reply(api::error(500, "storage", s.error()));
+        if (!s.ok()) return reply(api::error(503, "storage", s.error()));
         reply(api::json(202, {{"message", "Transactions received"}, {"count", count}}));
     });
 }
@@ -632,6 +639,7 @@ void LiveNode::get_status(Reply reply) {
                           {"blocks_mined", mined_},
                           {"reorgs", reorgs_},
                           {"data_dir", store_ ? store_->dir() : std::string()},
+                          {"storage", store_failing_ ? "failing: " + store_failure_ : "ok"},
                           {"uptime_s", (unix_nanos() - started_ns_) / core::kSecond}}));
 }
 

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/codec.h"
+#include "sim/live/api.h"
 
 namespace live {
 
@@ -34,7 +35,8 @@ enum class PageError { kNone, kForeignFormat, kBadChain };
 // kBadChain: chainsim's format, but not a chain this node can take.
 PageError decode_page(const std::string& body, std::uint64_t from, const core::BlockRef& genesis,
                       Page& out, std::string& error) {
-    const auto j = nlohmann::json::parse(body, nullptr, false);
+    std::string why;
+    const auto j = api::parse_json(body, why);
     if (j.is_discarded() || !j.is_object()) {
         error = "its /chain answer is not a JSON object";
         return PageError::kForeignFormat;

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <memory>
 #include <system_error>
 
 #include "core/codec.h"
@@ -51,7 +52,7 @@ std::string value_text(const nlohmann::json& v) {
 Store::Store(std::string dir, sqlite3* db) : dir_(std::move(dir)), db_(db) {}
 
 Store::~Store() {
-    if (in_transaction_) (void)commit();
+    if (dirty()) (void)commit();
     sqlite3_finalize(put_block_);
     sqlite3_finalize(put_tx_);
     sqlite3_finalize(erase_tx_);
@@ -92,6 +93,16 @@ sim::Expected<std::unique_ptr<Store>> Store::open(const std::string& dir,
         return sim::Error{"data dir " + dir + ": not empty and holds no " + kDatabase +
                           ": not a chainsim data dir (use an empty or new directory)"};
     }
+    const bool existed = fs::exists(file, ec);
+    if (existed && fs::file_size(file, ec) == 0 && !ec) {
+        const fs::path wal = file.string() + "-wal";
+        if (!fs::exists(wal, ec) || fs::file_size(wal, ec) == 0) {
+            // Refused before SQLite writes a header into it, so it is left as found.
+            return sim::Error{"data dir " + dir + ": " + kDatabase +
+                              " is an empty file (0 bytes): it holds no chainsim data; "
+                              "refusing to start as a new node (move it away to start afresh)"};
+        }
+    }
     fs::create_directories(root, ec);
     if (ec) return sim::Error{"data dir " + dir + ": cannot create: " + ec.message()};
 
@@ -104,12 +115,12 @@ sim::Expected<std::unique_ptr<Store>> Store::open(const std::string& dir,
         return sim::Error{"data dir " + dir + ": cannot open " + kDatabase + ": " + why};
     }
     std::unique_ptr<Store> store(new Store(dir, db));
-    sim::Status s = store->init(network);
+    sim::Status s = store->init(network, existed);
     if (!s.ok()) return sim::Error{s.error()};
     return store;
 }
 
-sim::Status Store::init(const nlohmann::json& network) {
+sim::Status Store::init(const nlohmann::json& network, bool existed) {
     sqlite3_busy_timeout(db_, 200);
     sqlite3_extended_result_codes(db_, 1);
     // Exclusive locking first: in WAL mode it also keeps the index in process memory, and
@@ -127,6 +138,7 @@ sim::Status Store::init(const nlohmann::json& network) {
     auto rollback = [this](sim::Status st) {
         in_transaction_ = false;
         write_error_.clear();
+        pending_.clear();
         (void)exec("ROLLBACK");
         return st;
     };
@@ -155,6 +167,14 @@ sim::Status Store::init(const nlohmann::json& network) {
     if (has_tables && !has_meta) {
         return rollback(sim::Error{"data dir " + dir_ + ": " + kDatabase +
                                    " is a SQLite database but not chainsim's (no meta table)"});
+    }
+    if (!has_tables && existed) {
+        // An empty or truncated file is not a new node: starting afresh would silently
+        // forget whatever it held.
+        return rollback(sim::Error{"data dir " + dir_ + ": " + kDatabase +
+                                   " exists but holds no chainsim data (an empty or truncated "
+                                   "file); refusing to start as a new node (move it away to "
+                                   "start afresh)"});
     }
     if (!has_tables) {
         for (const char* sql : {
@@ -241,67 +261,118 @@ void Store::write(sqlite3_stmt* statement) {
     sqlite3_clear_bindings(statement);
 }
 
+void Store::add(Write w) {
+    // After a failed commit the database holds none of pending_: the next commit writes
+    // all of it again, in order.
+    if (!replay_pending_ && begin()) apply(w);
+    pending_.push_back(std::move(w));
+}
+
+void Store::apply(const Write& w) {
+    sqlite3_stmt* statement = nullptr;
+    std::unique_ptr<Query> query;
+    switch (w.kind) {
+        case Write::Kind::kBlock:
+        case Write::Kind::kTransaction:
+            statement = w.kind == Write::Kind::kBlock ? put_block_ : put_tx_;
+            sqlite3_bind_blob(statement, 1, w.key.data(), static_cast<int>(w.key.size()),
+                              SQLITE_TRANSIENT);
+            sqlite3_bind_blob(statement, 2, w.data.data(), static_cast<int>(w.data.size()),
+                              SQLITE_TRANSIENT);
+            break;
+        case Write::Kind::kEraseTransaction:
+            statement = erase_tx_;
+            sqlite3_bind_blob(statement, 1, w.key.data(), static_cast<int>(w.key.size()),
+                              SQLITE_TRANSIENT);
+            break;
+        case Write::Kind::kPeer:
+            query = std::make_unique<Query>(db_, "INSERT OR IGNORE INTO peers(url) VALUES(?)");
+            if (query->ok()) {
+                statement = query->get();
+                sqlite3_bind_text(statement, 1, w.text.c_str(), -1, SQLITE_TRANSIENT);
+            }
+            break;
+        case Write::Kind::kMeta:
+            query = std::make_unique<Query>(db_,
+                                            "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
+            if (query->ok()) {
+                statement = query->get();
+                sqlite3_bind_text(statement, 1, w.text.c_str(), -1, SQLITE_TRANSIENT);
+                sqlite3_bind_text(statement, 2, w.value.c_str(), -1, SQLITE_TRANSIENT);
+            }
+            break;
+    }
+    if (statement == nullptr) {
+        if (write_error_.empty()) write_error_ = failure("write failed").error();
+        return;
+    }
+    write(statement);
+}
+
 void Store::put_block(const core::Block& block) {
-    if (!begin()) return;
-    const std::vector<std::uint8_t> data = block.serialize();
-    sqlite3_bind_blob(put_block_, 1, block.hash().data(), 32, SQLITE_TRANSIENT);
-    sqlite3_bind_blob(put_block_, 2, data.data(), static_cast<int>(data.size()), SQLITE_TRANSIENT);
-    write(put_block_);
+    add(Write{Write::Kind::kBlock,
+              std::vector<std::uint8_t>(block.hash().bytes.begin(), block.hash().bytes.end()),
+              block.serialize(),
+              {},
+              {}});
 }
 
 void Store::put_transaction(const core::Transaction& tx) {
-    if (!begin()) return;
-    const std::vector<std::uint8_t> data = tx.serialize();
-    sqlite3_bind_blob(put_tx_, 1, tx.txid().data(), 32, SQLITE_TRANSIENT);
-    sqlite3_bind_blob(put_tx_, 2, data.data(), static_cast<int>(data.size()), SQLITE_TRANSIENT);
-    write(put_tx_);
+    add(Write{Write::Kind::kTransaction,
+              std::vector<std::uint8_t>(tx.txid().bytes.begin(), tx.txid().bytes.end()),
+              tx.serialize(),
+              {},
+              {}});
 }
 
 void Store::erase_transaction(const core::Hash256& txid) {
-    if (!begin()) return;
-    sqlite3_bind_blob(erase_tx_, 1, txid.data(), 32, SQLITE_TRANSIENT);
-    write(erase_tx_);
+    add(Write{Write::Kind::kEraseTransaction,
+              std::vector<std::uint8_t>(txid.bytes.begin(), txid.bytes.end()),
+              {},
+              {},
+              {}});
 }
 
 void Store::put_peer(const std::string& url) {
-    if (!begin()) return;
-    Query q(db_, "INSERT OR IGNORE INTO peers(url) VALUES(?)");
-    if (!q.ok()) {
-        if (write_error_.empty()) write_error_ = failure("write failed").error();
-        return;
-    }
-    sqlite3_bind_text(q.get(), 1, url.c_str(), -1, SQLITE_TRANSIENT);
-    write(q.get());
+    add(Write{Write::Kind::kPeer, {}, {}, url, {}});
 }
 
 void Store::put_meta(const std::string& key, const std::string& value) {
-    if (!begin()) return;
-    Query q(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
-    if (!q.ok()) {
-        if (write_error_.empty()) write_error_ = failure("write failed").error();
-        return;
-    }
-    sqlite3_bind_text(q.get(), 1, key.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q.get(), 2, value.c_str(), -1, SQLITE_TRANSIENT);
-    write(q.get());
+    add(Write{Write::Kind::kMeta, {}, {}, key, value});
 }
 
 sim::Status Store::commit() {
-    if (!in_transaction_) return sim::Status::success();
-    in_transaction_ = false;
-    if (!write_error_.empty()) {
-        std::string error = std::move(write_error_);
+    if (pending_.empty() && !in_transaction_) return sim::Status::success();
+    if (replay_pending_) {
+        if (begin()) {
+            for (const Write& w : pending_)
+                apply(w);
+        }
+    }
+    auto failed = [this](sim::Status s) {
+        if (in_transaction_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        in_transaction_ = false;
         write_error_.clear();
-        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-        return sim::Error{error};
-    }
-    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-        sim::Status s = failure("commit failed");
-        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        replay_pending_ = true;
         return s;
+    };
+    if (!write_error_.empty()) return failed(sim::Error{write_error_});
+    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+        return failed(failure("commit failed"));
     }
+    in_transaction_ = false;
+    replay_pending_ = false;
+    pending_.clear();
     ++commits_;
     return sim::Status::success();
+}
+
+std::uint64_t Store::limit_pages(std::uint64_t pages) {
+    const std::string sql = "PRAGMA max_page_count=" +
+                            std::to_string(pages == 0 ? std::uint64_t{4294967294} : pages);
+    Query q(db_, sql.c_str());
+    if (!q.ok() || sqlite3_step(q.get()) != SQLITE_ROW) return 0;
+    return static_cast<std::uint64_t>(sqlite3_column_int64(q.get(), 0));
 }
 
 sim::Status Store::load_blocks(const std::function<void(const core::BlockRef&)>& fn) {

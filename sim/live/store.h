@@ -5,10 +5,14 @@
 // Contract:
 //   - Writes are gathered in one SQL transaction until commit(); after commit() returns
 //     success they survive a SIGKILL or a power cut. The node answers 201/200 only then.
+//   - A commit that fails (disk full, I/O error) loses nothing in memory: the pending writes
+//     are kept and written again by the next commit(), so the data dir catches up once
+//     space returns.
 //   - open() refuses, with a message naming the dir and the problem: a path that is not a
 //     directory; a non-empty directory without chain.db; a file that is not a SQLite
-//     database or not chainsim's; a corrupt database; one written for another network
-//     (naming the parameters that differ); one another process has open.
+//     database or not chainsim's; a corrupt database; a chain.db that exists but holds no
+//     tables (an empty or truncated file is never taken for a new node); one written for
+//     another network (naming the parameters that differ); one another process has open.
 //   - Loading checks every record (decoding, hash) and names the first bad one.
 //   - One process at a time (an exclusive lock is held while open). Not thread-safe.
 #pragma once
@@ -53,9 +57,15 @@ class Store {
     void put_peer(const std::string& url);
     void put_meta(const std::string& key, const std::string& value);
 
-    bool dirty() const { return in_transaction_; }
-    // Makes every pending write durable. On failure the pending writes are rolled back.
+    bool dirty() const { return !pending_.empty(); }
+    // Makes every pending write durable. On failure the database is rolled back and the
+    // writes stay pending for the next commit().
     [[nodiscard]] sim::Status commit();
+
+    // Caps chain.db at `pages` pages (at least its current size): writes beyond fail as on
+    // a full disk. 0 lifts the cap. A deterministic stand-in for a full disk in tests and
+    // the soak (docs/reliability.md); returns the cap in force.
+    std::uint64_t limit_pages(std::uint64_t pages);
 
     const std::string& dir() const { return dir_; }
     std::uint64_t commits() const { return commits_; }
@@ -63,8 +73,17 @@ class Store {
   private:
     Store(std::string dir, sqlite3* db);
     sim::Status exec(const char* sql);
-    sim::Status init(const nlohmann::json& network);
+    sim::Status init(const nlohmann::json& network, bool existed);
+    // One write, kept until it is committed.
+    struct Write {
+        enum class Kind { kBlock, kTransaction, kEraseTransaction, kPeer, kMeta } kind;
+        std::vector<std::uint8_t> key;  // hash or txid
+        std::vector<std::uint8_t> data;
+        std::string text, value;  // peer URL; meta key and value
+    };
     bool begin();
+    void add(Write w);
+    void apply(const Write& w);
     void write(sqlite3_stmt* statement);
     sim::Status failure(const std::string& what) const;
 
@@ -74,6 +93,8 @@ class Store {
     sqlite3_stmt* put_tx_ = nullptr;
     sqlite3_stmt* erase_tx_ = nullptr;
     bool in_transaction_ = false;
+    std::vector<Write> pending_;   // since the last successful commit
+    bool replay_pending_ = false;  // a commit failed: pending_ is not in the database
     std::string write_error_;  // the first failed write since the last commit
     std::uint64_t commits_ = 0;
 };

@@ -108,8 +108,9 @@ void Network::send(int from, int to, std::uint64_t size_bytes, Callback on_deliv
 
     core::Nanos& busy_until = state.busy_until[from < to ? 0 : 1];
     const core::Nanos start = std::max(scheduler_.now(), busy_until);
-    busy_until = start + transfer_time(size_bytes, state.bandwidth_bps);
-    const core::Nanos delivery = busy_until + state.latency;
+    // Saturating: a link can be busy for longer than int64 nanoseconds hold (1 bps, GBs).
+    busy_until = core::add_saturating(start, transfer_time(size_bytes, state.bandwidth_bps));
+    const core::Nanos delivery = core::add_saturating(busy_until, state.latency);
 
     if (params_.loss > 0.0 && loss_rng_.bernoulli(params_.loss)) {
         ++counters_.dropped_loss;

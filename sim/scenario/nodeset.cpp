@@ -85,19 +85,24 @@ NodeSetResult parse_node_set(std::string_view text, int node_count) {
             result.error = expected(text, why);
             return result;
         }
-        std::string context = item == body ? "" : " in node set " + quote_value(text);
+        // Built only for an error: copying the whole text for every item made a long
+        // node set quadratic.
+        auto context = [&] {
+            return item == body ? std::string() : " in node set " + quote_value(text);
+        };
         if (first > last) {
-            result.error = "reversed range \"" + std::string(item) + "\"" + context + "; write \"" +
-                           std::to_string(last) + "-" + std::to_string(first) + "\"";
+            result.error = "reversed range \"" + std::string(item) + "\"" + context() +
+                           "; write \"" + std::to_string(last) + "-" + std::to_string(first) +
+                           "\"";
             return result;
         }
         if (last >= node_count) {
             std::string what;
             if (first == last) {
-                what.append("node ").append(item).append(context);
+                what.append("node ").append(item).append(context());
                 what.append(" is out of range; ");
             } else {
-                what.append("range \"").append(item).append("\"").append(context);
+                what.append("range \"").append(item).append("\"").append(context());
                 what.append(" goes beyond the last node; ");
             }
             result.error = what + valid_range(node_count);

@@ -22,15 +22,23 @@ bool is_index(std::string_view s) {
     return true;
 }
 
+// An override's value holds at most this many YAML nodes once its aliases are expanded
+// (a copy expands them: "[&a [...], &b [*a, *a], ...]" doubles at each level).
+constexpr std::size_t kMaxOverrideNodes = 10'000;
+struct TooLarge {};
+
 // A copy of `node` built from scratch: no marks, so places resolve to the override.
-YAML::Node unmarked_copy(const YAML::Node& node) {
+// Throws TooLarge once more than `budget` nodes have been copied.
+YAML::Node unmarked_copy(const YAML::Node& node, std::size_t& budget) {
+    if (budget == 0) throw TooLarge{};
+    --budget;
     switch (node.Type()) {
         case YAML::NodeType::Scalar:
             return YAML::Node(node.Scalar());
         case YAML::NodeType::Sequence: {
             YAML::Node list(YAML::NodeType::Sequence);
             for (YAML::Node item : node)
-                list.push_back(unmarked_copy(item));
+                list.push_back(unmarked_copy(item, budget));
             list.SetStyle(node.Style());
             return list;
         }
@@ -38,9 +46,9 @@ YAML::Node unmarked_copy(const YAML::Node& node) {
             YAML::Node map(YAML::NodeType::Map);
             for (auto it = node.begin(); it != node.end(); ++it) {
                 if (it->first.IsScalar()) {
-                    map[it->first.Scalar()] = unmarked_copy(it->second);
+                    map[it->first.Scalar()] = unmarked_copy(it->second, budget);
                 } else {
-                    map[unmarked_copy(it->first)] = unmarked_copy(it->second);
+                    map[unmarked_copy(it->first, budget)] = unmarked_copy(it->second, budget);
                 }
             }
             map.SetStyle(node.Style());
@@ -86,9 +94,13 @@ bool parse_override(const std::string& argument, Override& out, Diagnostics& dia
         start = dot + 1;
     }
     try {
-        out.value = unmarked_copy(YAML::Load(argument.substr(equals + 1)));
+        std::size_t budget = kMaxOverrideNodes;
+        out.value = unmarked_copy(YAML::Load(argument.substr(equals + 1)), budget);
     } catch (const YAML::Exception& e) {
         return report("the value is not valid YAML: " + e.msg);
+    } catch (const TooLarge&) {
+        return report("the value is too large: more than " + std::to_string(kMaxOverrideNodes) +
+                      " YAML nodes once its aliases are expanded");
     }
     diagnostics.note_override(
         OverrideSite{path_text(out.components, out.components.size()), argument});

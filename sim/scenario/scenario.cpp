@@ -178,7 +178,17 @@ ScenarioLoad parse_scenario_text(const std::string& text, const std::string& dis
     try {
         YAML::Node document;
         try {
-            document = YAML::Load(text);
+            // Every document, so that a second one is refused rather than ignored.
+            const std::vector<YAML::Node> documents = YAML::LoadAll(text);
+            if (!documents.empty()) document = documents.front();
+            if (documents.size() > 1) {
+                const YAML::Mark mark = documents[1].Mark();
+                const int line = mark.is_null() ? 0 : mark.line + 1;
+                Place place{line, mark.is_null() ? 0 : mark.column + 1, ""};
+                diagnostics.add(place, "",
+                                "a second YAML document: a scenario is one document (remove the "
+                                "'---' and what follows, or put it in a file of its own)");
+            }
         } catch (const YAML::ParserException& e) {
             const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
             if (const auto tab = first_indent_tab(text, line)) {

@@ -6,6 +6,7 @@
 #include "reports/metrics.h"
 #include "sim/scenario/expectations.h"
 #include "sim/scenario/nodeset.h"
+#include "sim/scenario/units.h"
 
 namespace sim {
 namespace {
@@ -49,9 +50,30 @@ Expected<RunOutcome> run_scenario(const Scenario& scenario, const RunConfig& con
     options.progress = config.progress;
 
     const auto wall_start = std::chrono::steady_clock::now();
+    if (config.max_events > 0 || config.max_wall_seconds > 0) {
+        const core::Nanos end = scenario.duration;
+        options.over_budget = [&config, wall_start, end](core::Nanos now,
+                                                         std::uint64_t events) -> std::string {
+            std::string which;
+            if (config.max_events > 0 && events >= config.max_events) {
+                which = "--max-events " + std::to_string(config.max_events);
+            } else if (config.max_wall_seconds > 0 &&
+                       std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                     wall_start)
+                               .count() >= config.max_wall_seconds) {
+                which = "--max-wall " + fmt("%g", config.max_wall_seconds) + "s";
+            } else {
+                return {};
+            }
+            return "stopped by " + which + " at sim time " + format_duration(now) +
+                   (end > 0 ? " of " + format_duration(end) : std::string()) + " after " +
+                   std::to_string(events) + " events; no report was written";
+        };
+    }
     Expected<std::unique_ptr<World>> world = World::create(scenario, options);
     if (!world) return Error{world.error()};
     RunResult result = (*world)->run();
+    if (!result.stopped.empty()) return Error{result.stopped};
     const double wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 

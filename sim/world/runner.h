@@ -22,6 +22,10 @@ struct RunConfig {
     bool check_determinism = false;  // run twice and compare every trace record
     // See RunOptions::progress; called for the first run only.
     std::function<void(core::Nanos, core::Nanos, std::uint64_t)> progress;
+    // Budgets (0: none): the run stops with an error past this many scheduler events or
+    // this many seconds of wall time (`run --max-events`, `--max-wall`).
+    std::uint64_t max_events = 0;
+    double max_wall_seconds = 0;
 };
 
 struct RunOutcome {
@@ -33,7 +37,8 @@ struct RunOutcome {
     std::optional<std::string> divergence;
 };
 
-// Errors: the world could not be built from the scenario (bad input).
+// Errors: the world could not be built from the scenario (bad input), or the run went
+// over a budget (saying where it stopped).
 Expected<RunOutcome> run_scenario(const Scenario& scenario, const RunConfig& config);
 
 // A few human lines: blocks, forks, reorgs, propagation, convergence, transactions,

@@ -36,7 +36,7 @@ std::vector<core::GenesisAllocation> Workload::allocations() const {
 
 core::Nanos Workload::next_delay() {
     const double seconds = rng_.exponential(1.0 / spec_.tx_rate);
-    return std::max<core::Nanos>(1, std::llround(seconds * core::kSecond));
+    return std::max<core::Nanos>(1, core::seconds_to_nanos(seconds));
 }
 
 std::size_t Workload::pick_node(std::size_t count) {

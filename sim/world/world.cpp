@@ -9,9 +9,7 @@
 namespace sim {
 namespace {
 
-core::Nanos seconds_to_nanos(double s) {
-    return static_cast<core::Nanos>(std::llround(s * static_cast<double>(core::kSecond)));
-}
+using core::seconds_to_nanos;
 
 }  // namespace
 
@@ -166,10 +164,23 @@ RunResult World::run() {
     bool stopped = false;
     while (!stopped) {
         const core::Nanos next =
-            end > 0 ? std::min(end, scheduler_.now() + slice) : scheduler_.now() + slice;
+            end > 0 ? std::min(end, core::add_saturating(scheduler_.now(), slice))
+                    : core::add_saturating(scheduler_.now(), slice);
         const std::uint64_t before = scheduler_.executed();
-        scheduler_.run_until(next);
-        if (options_.progress) options_.progress(scheduler_.now(), end, scheduler_.executed());
+        // In chunks of events, so that a slice holding billions of them (a 1ns block
+        // interval) still reports progress and honours a budget.
+        constexpr std::uint64_t kChunk = 1 << 14;
+        std::uint64_t ran = 0;
+        do {
+            const std::uint64_t chunk_start = scheduler_.executed();
+            scheduler_.run_until(next, chunk_start + kChunk);
+            ran = scheduler_.executed() - chunk_start;
+            if (options_.progress) options_.progress(scheduler_.now(), end, scheduler_.executed());
+            if (options_.over_budget) {
+                stopped_ = options_.over_budget(scheduler_.now(), scheduler_.executed());
+            }
+        } while (stopped_.empty() && !until_reached_ && ran == kChunk);
+        if (!stopped_.empty()) break;
         if (end > 0) {
             stopped = scheduler_.now() >= end;
         } else {
@@ -197,6 +208,7 @@ RunResult World::run() {
     result.events = scheduler_.executed();
     result.trace_events = trace_.count();
     result.sim_time = scheduler_.now();
+    result.stopped = stopped_;
     result.trace = trace_.records();
     result.network = network_->counters();
     result.withheld = withheld_;

@@ -42,6 +42,10 @@ struct RunOptions {
     // the run ends at a height, events so far). For progress displays; must not touch the
     // world.
     std::function<void(core::Nanos, core::Nanos, std::uint64_t)> progress;
+    // Asked every few thousand events with (sim time now, events so far): a non-empty
+    // answer stops the run there (a --max-wall/--max-events budget); RunResult::stopped
+    // says why. Must not touch the world.
+    std::function<std::string(core::Nanos, std::uint64_t)> over_budget;
 };
 
 // Relays a node could not make: core::Node relays to transport peers(), which are only the
@@ -64,6 +68,7 @@ struct RunResult {
     RelayWithheld withheld;
     std::vector<std::string> warnings;
     std::uint64_t blocks_rejected = 0;  // block rejections on any node (never expected)
+    std::string stopped;                // why over_budget stopped the run; empty: it ran out
 };
 
 class World;
@@ -175,6 +180,7 @@ class World final : private core::NodeObserver {
     int up_count_ = 0;
     bool awaiting_convergence_ = false;
     bool until_reached_ = false;  // a node reached scenario.until_height
+    std::string stopped_;         // RunOptions::over_budget's answer, once it stops the run
     std::uint64_t blocks_rejected_ = 0;
     std::unique_ptr<Workload> workload_;  // null without a workload
 };

@@ -447,6 +447,25 @@ TEST_F(ChainTest, OrphanPoolIsBoundedAndDropsTheOldest) {
     EXPECT_EQ(small.tip()->hash(), c[4]->hash());
 }
 
+TEST_F(ChainTest, OrphanPoolIsBoundedInBytes) {
+    // Room for two of these blocks' bytes, though the count would allow hundreds: big
+    // orphans cannot fill memory (issue 12: ~335 MB from anyone).
+    auto c = branch(net.genesis, 0, 6, 0);
+    core::ChainOptions options;
+    options.max_orphan_bytes = 2 * c[1]->serialized_size() + c[1]->serialized_size() / 2;
+    core::Chain small(net.params, net.genesis, options);
+    for (int i = 5; i >= 1; --i) {
+        EXPECT_EQ(small.accept(c[i], testutil::kNow).status, Status::kOrphan);
+        EXPECT_LE(small.orphan_bytes(), options.max_orphan_bytes);
+    }
+    EXPECT_EQ(small.orphan_count(), 2u);
+    EXPECT_TRUE(small.knows(c[1]->hash()));  // the newest stay
+    EXPECT_TRUE(small.knows(c[2]->hash()));
+    EXPECT_EQ(small.accept(c[0], testutil::kNow).status, Status::kAccepted);
+    EXPECT_EQ(small.orphan_bytes(), 0u);
+    EXPECT_EQ(small.tip()->hash(), c[2]->hash());
+}
+
 TEST_F(ChainTest, OrphanThatBreaksAHeaderRuleIsDroppedOnResolution) {
     BlockRef b1 = block_on(net.genesis, 0);
     // A child of b1 whose time is not after the median time past.

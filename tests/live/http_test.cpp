@@ -178,18 +178,48 @@ TEST_F(HttpServerTest, AnswersHeadWithoutABody) {
     EXPECT_EQ(both.find("{\"echo\""), both.rfind("{\"echo\""));
 }
 
-TEST_F(HttpServerTest, CapsOpenConnections) {
+TEST_F(HttpServerTest, CapsOpenConnectionsEvictingTheOldestIdleOne) {
     ServerLimits limits;
     limits.max_connections = 2;
     start(limits);
-    RawConnection a(port_), b(port_);
+    RawConnection a(port_);
+    ASSERT_TRUE(testing::eventually(
+        [&] { return io_.call([&] { return server_->open_connections(); }) == 1; }));
+    RawConnection b(port_);
     ASSERT_TRUE(testing::eventually(
         [&] { return io_.call([&] { return server_->open_connections(); }) == 2; }));
-    RawConnection c(port_);  // accepted by the kernel, closed by the server
-    EXPECT_EQ(c.receive(), "");
-    EXPECT_TRUE(c.closed());
-    ASSERT_TRUE(a.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
-    EXPECT_NE(a.receive("{\"echo\":0}").find("200 OK"), std::string::npos);
+    // Full: the newcomer takes the place of the connection idle the longest.
+    RawConnection c(port_);
+    EXPECT_EQ(a.receive(), "");
+    EXPECT_TRUE(a.closed());
+    ASSERT_TRUE(c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+    EXPECT_NE(c.receive("{\"echo\":0}").find("200 OK"), std::string::npos);
+    EXPECT_LE(io_.call([&] { return server_->open_connections(); }), 2u);
+}
+
+TEST_F(HttpServerTest, SlowClientsDoNotStarveAPromptOne) {
+    // Slowloris: many connections that never finish their request line. Every prompt
+    // request is still answered (issue 12: 36 % were, with 2,000 slow connections).
+    ServerLimits limits;
+    limits.max_connections = 16;
+    start(limits);
+    std::vector<std::unique_ptr<RawConnection>> slow;
+    for (int i = 0; i < 64; ++i) {
+        slow.push_back(std::make_unique<RawConnection>(port_));
+        slow.back()->send("GET /slow HTTP/1.1\r\nHo");
+    }
+    int served = 0;
+    for (int i = 0; i < 20; ++i) {
+        RawConnection prompt(port_);
+        if (prompt.send("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n") &&
+            prompt.receive("{\"echo\":0}").find("200 OK") != std::string::npos) {
+            ++served;
+        }
+        slow.push_back(std::make_unique<RawConnection>(port_));  // and more keep coming
+        slow.back()->send("GET /slow HTTP/1.1\r\nHo");
+    }
+    EXPECT_EQ(served, 20);
+    EXPECT_LE(io_.call([&] { return server_->open_connections(); }), 17u);
 }
 
 TEST(HttpClient, TimesOutOnASilentPeer) {
