@@ -40,8 +40,31 @@ BlockIndex* BlockTree::add(const BlockRef& block, BlockIndex* parent) {
 
 // --- Chain -------------------------------------------------------------------------------
 
+namespace {
+
+// SplitMix64's finaliser: a fixed bijection that spreads the seed and hash bits.
+std::uint64_t mix64(std::uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+std::uint64_t tie_rank(std::uint64_t seed, const Hash256& hash) {
+    std::uint64_t h = 0;
+    for (int i = 0; i < 8; ++i)
+        h = (h << 8) | hash.bytes[static_cast<std::size_t>(i)];
+    return mix64(seed ^ mix64(h));
+}
+
+}  // namespace
+
 bool Chain::CandidateOrder::operator()(const BlockIndex* a, const BlockIndex* b) const {
     if (a->chain_work != b->chain_work) return a->chain_work > b->chain_work;
+    if (chain->options_.tie_break == TieBreak::kRandom && a != b) {
+        const std::uint64_t ra = tie_rank(chain->options_.tie_seed, a->hash());
+        const std::uint64_t rb = tie_rank(chain->options_.tie_seed, b->hash());
+        if (ra != rb) return ra < rb;
+    }
     return chain->sequence(a) < chain->sequence(b);
 }
 
@@ -173,7 +196,7 @@ BlockIndex* Chain::add_to_tree(const BlockRef& block, BlockIndex* parent, std::u
     e.status =
         invalid(parent) ? BlockIndex::Status::kInvalidParent : BlockIndex::Status::kHeaderValid;
     ++block_count_;
-    if (!invalid(index) && index->chain_work > tip()->chain_work) candidates_.insert(index);
+    if (!invalid(index) && CandidateOrder{this}(index, tip())) candidates_.insert(index);
     return index;
 }
 

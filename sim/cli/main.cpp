@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
         cli::add_live_commands(app, exit_code);
         cli::add_wallet_commands(app, exit_code);
         cli::add_inspect_commands(app);
+        cli::add_theory_commands(app);
         try {
             app.parse(argc, argv);
         } catch (const CLI::CallForHelp& e) {
