@@ -491,7 +491,8 @@ def plot_attacks(run, out):
                 ax.errorbar([z], [rate], yerr=[[rate - interval[0]], [interval[1] - rate]],
                             fmt="s", color=STALE_COLOUR, capsize=4,
                             label=f"this run: {k}/{n} attempts")
-            ax.set_yscale("log")
+            if curve and all(p[1] > 0 for p in curve) and (n == 0 or k > 0):
+                ax.set_yscale("log")
             ax.legend(fontsize=8)
             continue
         name = kind + (f" {attack['variant']}" if attack.get("variant") else "")
@@ -667,7 +668,7 @@ def plot_sweep_attack(folder, sweep, param, others, groups, position, numbers, u
     """The attacker's figure against the swept parameter, with the theory overlaid."""
     points = sweep["points"]
     stats = [p.get("stats", {}) for p in points]
-    if any("attacks.0.success_rate" in s for s in stats):
+    if any("attacks.0.confirmations" in s for s in stats):
         metric, theory, label = ("attacks.0.success_rate", "attacks.0.theory.success_probability",
                                  "double-spend success rate")
     elif any("attacks.0.revenue_share" in s for s in stats):
@@ -723,7 +724,8 @@ def plot_sweep_attack(folder, sweep, param, others, groups, position, numbers, u
         return
     if metric.endswith("revenue_share") and along_share and numbers:
         ax.plot([0, 0.5], [0, 0.5], "--", color="#7f7f7f", lw=1, label="honest: revenue = share")
-    if metric.endswith("success_rate"):
+    if metric.endswith("success_rate") and all(
+            p.get("stats", {}).get(metric, {}).get("mean", 1) > 0 for p in points):
         ax.set_yscale("log")
     if not numbers:
         values = list(position.keys())

@@ -118,21 +118,29 @@ WithholdingResult withholding_revenue(Withholding strategy, double alpha, double
         }
     };
     spread(0, 0, false, 1.0, mass);
+    // Mass lives in a box that grows by one block a step: walk only that box.
+    int reach = 1;
     for (int step = 0; step < 2'000'000 && remaining > 1e-13; ++step) {
-        std::fill(next.begin(), next.end(), 0.0);
+        const int top_a = std::min(max_a, reach), top_h = std::min(max_h, reach);
+        for (int a = 0; a <= std::min(max_a, reach + 1); ++a) {
+            for (int h = 0; h <= std::min(max_h, reach + 1); ++h) {
+                next[index(a, h, false)] = 0;
+                next[index(a, h, true)] = 0;
+            }
+        }
         remaining = 0;
-        for (int a = 0; a <= max_a; ++a) {
-            for (int h = 0; h <= max_h; ++h) {
+        for (int a = 0; a <= top_a; ++a) {
+            for (int h = 0; h <= top_h; ++h) {
                 for (int m = 0; m < 2; ++m) {
                     const double p = mass[index(a, h, m == 1)];
                     if (p == 0) continue;
+                    remaining += p;
                     spread(a, h, m == 1, p, next);
                 }
             }
         }
         mass.swap(next);
-        for (double p : mass)
-            remaining += p;
+        ++reach;
     }
     WithholdingResult r;
     r.revenue_share = attacker + honest > 0 ? attacker / (attacker + honest) : 0;
