@@ -212,6 +212,9 @@ class DoubleSpender final : public Adversary {
             if (!contains(*b->block, payment_->txid())) continue;
             if (merchant.height() + 1 >= height + static_cast<std::uint64_t>(spec_.confirmations)) {
                 confirmed_ = true;
+                // The attacker races the chain that confirmed the payment: until the block
+                // that did it reaches the attacker too, it does not publish.
+                confirmed_height_ = merchant.height();
                 attempt().confirmed = context_.now();
                 decide();
             }
@@ -238,6 +241,7 @@ class DoubleSpender final : public Adversary {
         branch_.restart_on(base);
         payment_block_ = nullptr;
         confirmed_ = false;
+        confirmed_height_ = 0;
         const std::uint64_t nonce = next_nonce_++;
         payment_ = core::Transaction::sign_transfer(accounts_.key, public_key_, accounts_.merchant,
                                                     accounts_.amount, 1, nonce);
@@ -253,7 +257,7 @@ class DoubleSpender final : public Adversary {
     }
 
     void decide() {
-        if (!confirmed_) return;
+        if (!confirmed_ || branch_.public_tip()->height < confirmed_height_) return;
         reports::AttackRecord& record = context_.recorder->attack(record_);
         const BlockIndex* tip = branch_.tip();
         const BlockIndex* public_tip = branch_.public_tip();
@@ -279,6 +283,7 @@ class DoubleSpender final : public Adversary {
     const BlockIndex* base_ = nullptr;
     const BlockIndex* payment_block_ = nullptr;
     bool confirmed_ = false;
+    std::uint64_t confirmed_height_ = 0;  // the merchant's height when it confirmed
     std::uint64_t next_nonce_ = 0;
     core::TransactionRef payment_;
     core::TransactionRef conflict_;

@@ -37,9 +37,9 @@ TEST(Theory, MarkovSolveOfTheSelfishRulesReproducesEyalSirer) {
 }
 
 TEST(Theory, StubbornVariantsDepartFromSelfishAsNayakEtAlReport) {
-    // Nayak et al. (EuroS&P 2016) §4: lead stubbornness pays off at high alpha and gamma,
-    // and costs at low alpha, gamma 0 (their Figure 4 shows gains up to ~25% over selfish
-    // at large alpha, and losses at small ones).
+    // Nayak et al. (EuroS&P 2016) report that lead stubbornness pays off over selfish
+    // mining at high alpha and gamma and costs at low alpha, gamma 0. (Not their numbers:
+    // only the direction, which the model must reproduce.)
     const double sm = selfish_revenue(0.45, 0.5);
     EXPECT_GT(withholding_revenue(Withholding::kLead, 0.45, 0.5).revenue_share, sm);
     EXPECT_LT(withholding_revenue(Withholding::kLead, 0.2, 0).revenue_share,
