@@ -19,64 +19,83 @@ double selfish_threshold(double gamma) {
 
 namespace {
 
-// The race of docs/adversaries.md §3 as a Markov reward process. A state is (a, h, matched):
-// the attacker's private branch and the public branch above their fork point, and whether
-// the attacker has published a branch as long as the public one (then a share gamma of the
-// honest miners mines on it). Each step one block is found: the attacker's with probability
-// alpha. Rewards are the blocks that become final for either side.
+// The race of docs/adversaries.md §3 as a Markov reward process. The rules depend on the
+// attacker's private branch (a blocks above the fork point) and the public branch (h) only
+// through the lead d = a - h, whether the attacker has published a branch as long as the
+// public one ("matched": then a share gamma of the honest miners mines on it) and whether
+// a = 0. Every reward is linear in a (a, a + 1, or h = a - d blocks become final), so the
+// solve tracks, per (d, matched, a = 0), the probability mass and the mass-weighted sum of
+// a: exact, with a state space of a few hundred leads.
+//
+// Each step one block is found: the attacker's with probability alpha.
+
+// c1 * a + c0, for the a of the state a transition leaves.
+struct Linear {
+    double c1 = 0, c0 = 0;
+};
+
+struct Step {
+    bool reset = false;  // back at the start: the cycle ends
+    int d = 0;
+    bool matched = false, zero = false;
+    Linear a;                // the new a
+    Linear attacker, honest;  // blocks made final
+};
+
 class RaceModel {
   public:
-    RaceModel(Withholding strategy, double alpha, double gamma, int trail)
-        : strategy_(strategy), alpha_(alpha), gamma_(gamma), trail_(trail) {}
+    RaceModel(Withholding strategy, int trail) : strategy_(strategy), trail_(trail) {}
 
-    struct Outcome {
-        int a, h;
-        bool matched;
-        double attacker = 0, honest = 0;  // blocks made final by this step
-    };
-
-    // After the attacker finds a block in state (a, h, matched).
-    Outcome attacker_finds(int a, int h, bool matched) const {
-        const bool race = matched && a == h;
-        if (race) {
-            if (strategy_ == Withholding::kEqualFork) return {a + 1, h, true};
-            return {0, 0, false, static_cast<double>(a + 1), 0};  // publish all: override
+    Step attacker_finds(int d, bool matched) const {
+        Step s;
+        s.a = {1, 1};
+        if (matched && d == 0) {  // a race
+            if (strategy_ == Withholding::kEqualFork) {
+                s.d = 1;
+                s.matched = true;
+                return s;
+            }
+            s.reset = true;  // publish all: override with a + 1 blocks
+            s.attacker = {1, 1};
+            return s;
         }
-        if (a + 1 == h) return {a + 1, h, true};  // a trailing miner caught up: publish all
-        return {a + 1, h, matched};
+        s.d = d + 1;
+        s.matched = matched || s.d == 0;  // a trailing miner that caught up publishes all
+        return s;
     }
 
-    // After an honest block extends the public branch (on_attacker: on the attacker's
-    // published branch, possible only when matched).
-    Outcome honest_finds(int a, int h, bool on_attacker) const {
-        Outcome o{a, h + 1, false};
-        if (on_attacker) o = {a - h, 1, false, static_cast<double>(h), 0};
-        decide(o);
-        return o;
+    // An honest block on the public branch, or (on_attacker, only when matched) on the
+    // attacker's published branch, whose h = a - d blocks become final for it.
+    Step honest_finds(int d, bool zero, bool on_attacker) const {
+        Step s;
+        if (on_attacker) {
+            s.attacker = {1, static_cast<double>(-d)};
+            s.a = {0, static_cast<double>(d)};
+            s.zero = d == 0;
+        } else {
+            s.a = {1, 0};
+            s.zero = zero;
+        }
+        s.d = d - 1;
+        decide(s);
+        return s;
     }
-
-    double alpha() const { return alpha_; }
-    double gamma() const { return gamma_; }
 
   private:
-    void decide(Outcome& o) const {
-        const int d = o.a - o.h;
-        if (d < 0) {
-            if (strategy_ == Withholding::kTrail && o.a > 0 && -d <= trail_) return;
-            o.honest += o.h;  // adopt
-            o.a = o.h = 0;
-        } else if (d == 0) {
-            o.matched = true;  // publish all: a race
-        } else if (d == 1 && strategy_ != Withholding::kLead) {
-            o.attacker += o.a;  // publish all: override
-            o.a = o.h = 0;
+    void decide(Step& s) const {
+        if (s.d < 0) {
+            if (strategy_ == Withholding::kTrail && !s.zero && -s.d <= trail_) return;
+            s.reset = true;  // adopt: the public branch's h = a - d blocks are final
+            s.honest = {s.a.c1, s.a.c0 - s.d};
+        } else if (s.d == 1 && strategy_ != Withholding::kLead) {
+            s.reset = true;  // override
+            s.attacker = {s.attacker.c1 + s.a.c1, s.attacker.c0 + s.a.c0};
         } else {
-            o.matched = true;  // publish as many as the public branch is long
+            s.matched = true;  // d = 0: a race; d >= 1: match the public branch's length
         }
     }
 
     Withholding strategy_;
-    double alpha_, gamma_;
     int trail_;
 };
 
@@ -84,63 +103,59 @@ class RaceModel {
 
 WithholdingResult withholding_revenue(Withholding strategy, double alpha, double gamma,
                                       int trail) {
-    const RaceModel model(strategy, alpha, gamma, trail);
-    // Renewal-reward: push probability mass from the start state (0, 0) until it returns;
-    // revenue share = E[attacker blocks per cycle] / E[all blocks per cycle].
-    const int max_a = 160;
-    const int max_h = max_a + trail + 2;
-    const auto index = [&](int a, int h, bool m) {
-        return (static_cast<std::size_t>(a) * (max_h + 1) + static_cast<std::size_t>(h)) * 2 +
-               (m ? 1 : 0);
+    const RaceModel model(strategy, trail);
+    // Renewal-reward: push probability mass (and its a-moment) from the start state until
+    // it returns; revenue share = E[attacker blocks per cycle] / E[all blocks per cycle].
+    const int min_d = -(trail + 1);
+    const int max_d = 600;
+    const auto index = [&](int d, bool matched, bool zero) {
+        return (static_cast<std::size_t>(d - min_d) * 2 + (matched ? 1 : 0)) * 2 + (zero ? 1 : 0);
     };
-    const std::size_t size = index(max_a, max_h, true) + 1;
-    std::vector<double> mass(size, 0.0), next(size, 0.0);
-    double attacker = 0, honest = 0, lost = 0, remaining = 1;
-    // The first step from the start state.
-    auto spread = [&](int a, int h, bool m, double p, std::vector<double>& into) {
-        auto add = [&](const RaceModel::Outcome& o, double weight) {
-            attacker += weight * o.attacker;
-            honest += weight * o.honest;
-            if (o.a == 0 && o.h == 0) return;  // back at the start: the cycle ends
-            if (o.a > max_a || o.h > max_h) {
-                lost += weight;
-                return;
-            }
-            into[index(o.a, o.h, o.matched)] += weight;
-        };
-        add(model.attacker_finds(a, h, m), p * alpha);
-        const double honest_p = p * (1 - alpha);
-        if (m) {
-            add(model.honest_finds(a, h, true), honest_p * gamma);
-            add(model.honest_finds(a, h, false), honest_p * (1 - gamma));
+    const std::size_t size = index(max_d, true, true) + 1;
+    std::vector<double> mass(size, 0.0), moment(size, 0.0), next_mass(size), next_moment(size);
+    double attacker = 0, honest = 0, lost = 0;
+    auto apply = [&](const Step& s, double m, double sa) {
+        attacker += s.attacker.c1 * sa + s.attacker.c0 * m;
+        honest += s.honest.c1 * sa + s.honest.c0 * m;
+        if (s.reset) return;
+        if (s.d > max_d) {
+            lost += m;
+            return;
+        }
+        const std::size_t i = index(s.d, s.matched, s.zero);
+        next_mass[i] += m;
+        next_moment[i] += s.a.c1 * sa + s.a.c0 * m;
+    };
+    auto spread = [&](int d, bool matched, bool zero, double m, double sa) {
+        apply(model.attacker_finds(d, matched), alpha * m, alpha * sa);
+        const double h = 1 - alpha;
+        if (matched) {
+            apply(model.honest_finds(d, zero, true), h * gamma * m, h * gamma * sa);
+            apply(model.honest_finds(d, zero, false), h * (1 - gamma) * m, h * (1 - gamma) * sa);
         } else {
-            add(model.honest_finds(a, h, false), honest_p);
+            apply(model.honest_finds(d, zero, false), h * m, h * sa);
         }
     };
-    spread(0, 0, false, 1.0, mass);
-    // Mass lives in a box that grows by one block a step: walk only that box.
-    int reach = 1;
-    for (int step = 0; step < 2'000'000 && remaining > 1e-13; ++step) {
-        const int top_a = std::min(max_a, reach), top_h = std::min(max_h, reach);
-        for (int a = 0; a <= std::min(max_a, reach + 1); ++a) {
-            for (int h = 0; h <= std::min(max_h, reach + 1); ++h) {
-                next[index(a, h, false)] = 0;
-                next[index(a, h, true)] = 0;
-            }
-        }
+    std::fill(next_mass.begin(), next_mass.end(), 0.0);
+    std::fill(next_moment.begin(), next_moment.end(), 0.0);
+    spread(0, false, true, 1.0, 0.0);  // the start state: a = h = 0
+    double remaining = 1;
+    for (int step = 0; step < 10'000'000 && remaining > 1e-15; ++step) {
+        mass.swap(next_mass);
+        moment.swap(next_moment);
+        std::fill(next_mass.begin(), next_mass.end(), 0.0);
+        std::fill(next_moment.begin(), next_moment.end(), 0.0);
         remaining = 0;
-        for (int a = 0; a <= top_a; ++a) {
-            for (int h = 0; h <= top_h; ++h) {
-                for (int m = 0; m < 2; ++m) {
-                    const double p = mass[index(a, h, m == 1)];
-                    if (p == 0) continue;
-                    remaining += p;
-                    spread(a, h, m == 1, p, next);
+        for (int d = min_d; d <= max_d; ++d) {
+            for (int m = 0; m < 2; ++m) {
+                for (int z = 0; z < 2; ++z) {
+                    const std::size_t i = index(d, m == 1, z == 1);
+                    if (mass[i] == 0) continue;
+                    remaining += mass[i];
+                    spread(d, m == 1, z == 1, mass[i], moment[i]);
                 }
             }
         }
-        mass.swap(next);
-        ++reach;
     }
     WithholdingResult r;
     r.revenue_share = attacker + honest > 0 ? attacker / (attacker + honest) : 0;

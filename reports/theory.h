@@ -7,8 +7,9 @@
 //    profit threshold (1 - gamma) / (3 - 2 gamma) (their Observation 1).
 //  - Stubborn mining: Nayak, Kumar, Miller & Shi, "Stubborn Mining" (EuroS&P 2016) give no
 //    closed form; withholding_revenue() solves the block race as a Markov reward process
-//    (the model of docs/adversaries.md §3, the one the simulated miners follow) numerically.
-//    With the selfish rules it reproduces Eyal & Sirer's closed form.
+//    (the model of docs/adversaries.md §3, the one the simulated miners follow) numerically,
+//    by renewal-reward over the attacker's lead. With the selfish rules it reproduces Eyal &
+//    Sirer's closed form (to 1e-9).
 //  - Double spend: race_success() is our strict-win race, derived exactly (negative binomial
 //    for the attacker's blocks while the merchant waits for z blocks, then gambler's ruin to
 //    a strict lead against the give-up barrier); nakamoto_success() is the figure of
