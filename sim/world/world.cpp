@@ -76,11 +76,9 @@ Expected<std::unique_ptr<World>> World::create(const Scenario& scenario, RunOpti
 
 Status World::build() {
     const int n = scenario_.network.nodes;
-    bool adversarial = false;
     for (std::size_t g = 0; g < scenario_.mining.size(); ++g) {
         const MinerSpec& m = scenario_.mining[g];
         if (m.strategy == MinerStrategy::kHonest) continue;
-        adversarial = true;
         if (scenario_.consensus.retarget_window != 0) {
             return Error{"mining." + std::to_string(g) + ".strategy: " +
                          std::string(strategy_name(m.strategy)) +
@@ -104,7 +102,6 @@ Status World::build() {
             }
         }
     }
-    (void)adversarial;
 
     // Consensus, with the workload's and the double spenders' accounts funded in the genesis
     // block.
