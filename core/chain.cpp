@@ -196,7 +196,12 @@ BlockIndex* Chain::add_to_tree(const BlockRef& block, BlockIndex* parent, std::u
     e.status =
         invalid(parent) ? BlockIndex::Status::kInvalidParent : BlockIndex::Status::kHeaderValid;
     ++block_count_;
-    if (!invalid(index) && CandidateOrder{this}(index, tip())) candidates_.insert(index);
+    // First-seen: only more work moves the tip (an orphan resolved late keeps its early
+    // arrival sequence, but must not displace a tip of equal work). Random: the coin too.
+    const bool contender = index->chain_work > tip()->chain_work ||
+                           (options_.tie_break == TieBreak::kRandom &&
+                            CandidateOrder{this}(index, tip()));
+    if (!invalid(index) && contender) candidates_.insert(index);
     return index;
 }
 
