@@ -192,6 +192,7 @@ TEST(CliErrors, ScenarioTheWorldCannotBuild) {
     const std::string file = dir.write("selfish.yaml",
                                        "name: t\n"
                                        "duration: 1h\n"
+                                       "consensus: {retarget: {window: 10}}\n"
                                        "network:\n"
                                        "  nodes: 4\n"
                                        "mining:\n"
@@ -202,6 +203,7 @@ TEST(CliErrors, ScenarioTheWorldCannotBuild) {
         EXPECT_EQ(r.exit_code, kExitBadInput) << command;
         EXPECT_TRUE(contains(r.err, file + ": ")) << r.err;
         EXPECT_TRUE(contains(r.err, "selfish")) << r.err;
+        EXPECT_TRUE(contains(r.err, "fixed difficulty")) << r.err;
     }
 }
 
