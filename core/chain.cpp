@@ -40,8 +40,31 @@ BlockIndex* BlockTree::add(const BlockRef& block, BlockIndex* parent) {
 
 // --- Chain -------------------------------------------------------------------------------
 
+namespace {
+
+// SplitMix64's finaliser: a fixed bijection that spreads the seed and hash bits.
+std::uint64_t mix64(std::uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+std::uint64_t tie_rank(std::uint64_t seed, const Hash256& hash) {
+    std::uint64_t h = 0;
+    for (int i = 0; i < 8; ++i)
+        h = (h << 8) | hash.bytes[static_cast<std::size_t>(i)];
+    return mix64(seed ^ mix64(h));
+}
+
+}  // namespace
+
 bool Chain::CandidateOrder::operator()(const BlockIndex* a, const BlockIndex* b) const {
     if (a->chain_work != b->chain_work) return a->chain_work > b->chain_work;
+    if (chain->options_.tie_break == TieBreak::kRandom && a != b) {
+        const std::uint64_t ra = tie_rank(chain->options_.tie_seed, a->hash());
+        const std::uint64_t rb = tie_rank(chain->options_.tie_seed, b->hash());
+        if (ra != rb) return ra < rb;
+    }
     return chain->sequence(a) < chain->sequence(b);
 }
 
@@ -182,7 +205,12 @@ BlockIndex* Chain::add_to_tree(const BlockRef& block, BlockIndex* parent, std::u
     e.status =
         invalid(parent) ? BlockIndex::Status::kInvalidParent : BlockIndex::Status::kHeaderValid;
     ++block_count_;
-    if (!invalid(index) && index->chain_work > tip()->chain_work) candidates_.insert(index);
+    // First-seen: only more work moves the tip (an orphan resolved late keeps its early
+    // arrival sequence, but must not displace a tip of equal work). Random: the coin too.
+    const bool contender = index->chain_work > tip()->chain_work ||
+                           (options_.tie_break == TieBreak::kRandom &&
+                            CandidateOrder{this}(index, tip()));
+    if (!invalid(index) && contender) candidates_.insert(index);
     return index;
 }
 

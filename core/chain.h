@@ -2,7 +2,10 @@
 // and a bounded pool of orphans (blocks whose parent is not yet known).
 //
 // Fork choice: the tip is the block with the most cumulative work; among equal work the
-// one seen first wins (the tip only moves for strictly more work). A reorg undoes blocks
+// one seen first wins (the tip only moves for strictly more work), or, with
+// TieBreak::kRandom, the one with the lower seeded rank (a coin per pair of equal-work
+// tips, Eyal & Sirer's proposed fix, FC 2014 §6). The chain draws no randomness of its own:
+// the rank is a fixed mix of ChainOptions::tie_seed and the block hash. A reorg undoes blocks
 // back to the fork point and applies the new branch; a block that fails to apply is
 // marked invalid with all its descendants, and the chain settles on the best valid tip.
 // Single-threaded: one Chain belongs to one node.
@@ -71,6 +74,11 @@ class BlockTree {
     std::vector<BlockIndex*> by_id_;
 };
 
+enum class TieBreak : std::uint8_t {
+    kFirstSeen,  // among equal-work tips the one seen first (Bitcoin's rule)
+    kRandom,     // among equal-work tips the one with the lower rank mix(tie_seed, hash)
+};
+
 struct ChainOptions {
     // Remember successful context-free checks on the shared Block/Transaction objects so
     // other nodes skip them, and share ledger states through the BlockTree: the state after
@@ -83,6 +91,9 @@ struct ChainOptions {
     // is dropped first. The byte bound keeps anyone from filling memory with big orphans.
     std::size_t max_orphans = 512;
     std::size_t max_orphan_bytes = 32 << 20;
+    TieBreak tie_break = TieBreak::kFirstSeen;
+    // With kRandom: this chain's coin. Chains with different seeds choose independently.
+    std::uint64_t tie_seed = 0;
     // The tree to share with other chains (REQUIRES: built from the same genesis); null
     // gives the chain a tree of its own.
     std::shared_ptr<BlockTree> tree;
@@ -131,6 +142,9 @@ class Chain {
     AcceptResult accept(const BlockRef& block, std::int64_t now_s);
 
     const ConsensusParams& params() const { return params_; }
+    TieBreak tie_break() const { return options_.tie_break; }
+    // True when `a` is preferred to `b` as a tip (more work, then the tie-break).
+    bool better(const BlockIndex* a, const BlockIndex* b) const { return CandidateOrder{this}(a, b); }
     const BlockIndex* tip() const { return active_.back(); }
     const BlockIndex* genesis() const { return active_.front(); }
     std::uint64_t height() const { return tip()->height; }

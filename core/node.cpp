@@ -43,6 +43,8 @@ void Node::on_message(PeerId from, const Message& message) {
 
 void Node::on_peer_connected(PeerId peer) {
     const BlockIndex* tip = chain_.tip();
+    while (tip->parent != nullptr && withheld(tip->hash()))
+        tip = tip->parent;  // the best block this node has made public
     transport_.send(peer, Message::announce(tip->hash(), tip->height, tip->chain_work));
     // Pending transactions too, so a healed partition or a restarted node (whose pool was
     // lost) learns what the other side still wants mined.
@@ -51,7 +53,12 @@ void Node::on_peer_connected(PeerId peer) {
 }
 
 void Node::handle_announce(PeerId from, const Message& m) {
-    if (chain_.knows(m.hash) || m.work <= chain_.tip()->chain_work) return;
+    if (chain_.knows(m.hash)) return;
+    // A tie is worth fetching only when ties are broken by a coin.
+    const bool ties_matter = chain_.tie_break() == TieBreak::kRandom;
+    if (m.work < chain_.tip()->chain_work || (!ties_matter && m.work == chain_.tip()->chain_work)) {
+        return;
+    }
     auto it = requests_.find(m.hash);
     if (it != requests_.end()) {
         Request& r = it->second;
@@ -66,7 +73,7 @@ void Node::handle_announce(PeerId from, const Message& m) {
 
 void Node::handle_get_block(PeerId from, const Message& m) {
     const BlockIndex* index = chain_.find(m.hash);
-    if (index == nullptr || chain_.invalid(index)) return;
+    if (index == nullptr || chain_.invalid(index) || withheld(m.hash)) return;
     transport_.send(from, Message::block_message(index->block));
 }
 
@@ -96,7 +103,8 @@ void Node::handle_txs(PeerId from, const std::vector<TransactionRef>& txs) {
     if (!accepted.empty()) relay(Message::txs_message(std::move(accepted)), from);
 }
 
-AcceptResult Node::process_block(const BlockRef& block, PeerId from, std::int64_t now_s) {
+AcceptResult Node::process_block(const BlockRef& block, PeerId from, std::int64_t now_s,
+                                 bool relay) {
     AcceptResult r = chain_.accept(block, now_s);
     if (r.status == AcceptResult::Status::kOrphan && from != kLocal) {
         request_block(r.missing_parent, from);
@@ -123,9 +131,15 @@ AcceptResult Node::process_block(const BlockRef& block, PeerId from, std::int64_
                                        chain_.state());
         if (observer_) observer_->on_tip_changed(id_, *r.tip_change);
     }
+    if (!relay) return r;
+    const bool relay_ties = chain_.tie_break() == TieBreak::kRandom;
     for (const BlockRef& added : r.added) {
         const BlockIndex* index = chain_.find(added->hash());
-        if (index != nullptr && chain_.on_active_chain(index)) relay_block(added, from);
+        if (index == nullptr || chain_.invalid(index) || withheld(added->hash())) continue;
+        if (chain_.on_active_chain(index) ||
+            (relay_ties && index->chain_work == chain_.tip()->chain_work)) {
+            relay_block(added, from);
+        }
     }
     return r;
 }
@@ -200,6 +214,18 @@ AcceptResult Node::restore_block(const BlockRef& block) {
     return process_block(block, kLocal, kNoFutureBound);
 }
 
+AcceptResult Node::keep_block(const BlockRef& block) {
+    AcceptResult r = process_block(block, kLocal, unix_now(), /*relay=*/false);
+    if (r.status == AcceptResult::Status::kAccepted) withheld_.insert(block->hash());
+    return r;
+}
+
+void Node::publish_block(const Hash256& hash) {
+    if (withheld_.erase(hash) == 0) return;
+    const BlockIndex* index = chain_.find(hash);
+    if (index != nullptr) relay_block(index->block, kLocal);
+}
+
 BlockRef Node::block_template() const {
     const BlockIndex* tip = chain_.tip();
     const std::uint64_t height = tip->height + 1;
@@ -230,7 +256,27 @@ BlockRef Node::block_template() const {
 }
 
 BlockRef Node::solve_block() const {
-    const BlockRef tmpl = block_template();
+    return solve(block_template());
+}
+
+BlockRef Node::solve_block_on(const BlockIndex* parent, std::vector<TransactionRef> txs) const {
+    const std::uint64_t height = parent->height + 1;
+    std::uint64_t value = chain_.params().block_reward;
+    for (const TransactionRef& tx : txs)
+        value += tx->fee();
+    txs.insert(txs.begin(), Transaction::coinbase(config_.miner_address, value, height));
+    BlockHeader header;
+    header.version = 1;
+    header.prev = parent->hash();
+    header.merkle_root = compute_merkle_root(txs);
+    header.time = static_cast<std::uint32_t>(
+        std::max<std::int64_t>(unix_now(), chain_.median_time_past(parent) + 1));
+    header.bits = chain_.next_bits(parent);
+    header.nonce = 0;
+    return solve(Block::make(header, std::move(txs)));
+}
+
+BlockRef Node::solve(const BlockRef& tmpl) const {
     BlockHeader header = tmpl->header();
     const U256 target = U256::from_compact(header.bits);
     while (true) {

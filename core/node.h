@@ -10,7 +10,13 @@
 // it (block): three one-way latencies plus the transfer per hop. In kPush mode it sends
 // the block itself: one latency plus the transfer. In both modes a block whose parent is
 // unknown makes the node ask the sender for the parent, walking back until it connects.
-// Transactions are pushed to every peer once accepted into the mempool.
+// Transactions are pushed to every peer once accepted into the mempool. With
+// TieBreak::kRandom a node also asks for and relays a block that ties its tip's work, so
+// that every node hears of both branches of a race and chooses by its own coin (Eyal &
+// Sirer's fix, FC 2014 §6).
+//
+// Withholding. A mining strategy may keep a found block private (keep_block): the node
+// adds it to its own chain but never relays, announces or serves it until publish_block.
 //
 // Single-threaded: every call, timer and message for one node runs on one thread.
 #pragma once
@@ -21,6 +27,7 @@
 #include <memory>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/chain.h"
@@ -115,6 +122,18 @@ class Node {
     // until the proof of work holds. The block is not submitted: the caller records it
     // and calls submit_block (or, for a withholding strategy, keeps it).
     BlockRef solve_block() const;
+    // The same on a chosen `parent` of this chain (REQUIRES: a valid block this chain has),
+    // carrying exactly `txs` after the coinbase (the caller vouches they apply there);
+    // for strategies that mine a private branch.
+    BlockRef solve_block_on(const BlockIndex* parent, std::vector<TransactionRef> txs) const;
+
+    // Withholding (see above). keep_block accepts a block of this node's miner without
+    // relaying it and marks it withheld; publish_block clears the mark and relays it (push:
+    // the block, announce: its announce) to every peer. Publishing a block that is not
+    // withheld is harmless.
+    AcceptResult keep_block(const BlockRef& block);
+    void publish_block(const Hash256& hash);
+    bool withheld(const Hash256& hash) const { return withheld_.count(hash) != 0; }
 
     // After a crash: the block store survives; the mempool and every in-flight request do
     // not. The caller reconnects peers afterwards (on_peer_connected) to re-sync.
@@ -138,7 +157,9 @@ class Node {
     void handle_block(PeerId from, const BlockRef& block);
     void handle_tx(PeerId from, const TransactionRef& tx);
 
-    AcceptResult process_block(const BlockRef& block, PeerId from, std::int64_t now_s);
+    AcceptResult process_block(const BlockRef& block, PeerId from, std::int64_t now_s,
+                               bool relay = true);
+    BlockRef solve(const BlockRef& tmpl) const;
     void relay_block(const BlockRef& block, PeerId except);
     void request_block(const Hash256& hash, PeerId peer);
     void on_request_timeout(const Hash256& hash);
@@ -156,6 +177,7 @@ class Node {
     Chain chain_;
     Mempool mempool_;
     std::unordered_map<Hash256, Request> requests_;  // lookups only
+    std::unordered_set<Hash256> withheld_;            // lookups only
 };
 
 }  // namespace core

@@ -199,12 +199,14 @@ void summary(std::ostringstream& o, const json& r) {
 
     const json miners = field(r, "/miners");
     if (miners.is_array() && !miners.empty()) {
-        o << "<table><tr><th>miners (nodes)</th><th>strategy</th><th>hashrate share</th>"
-             "<th>main-chain blocks</th><th>revenue share</th></tr>\n";
+        o << "<table><tr><th>miners (nodes)</th><th>strategy</th><th>hashrate share "
+             "(time-weighted)</th><th>at the start</th><th>main-chain blocks</th><th>revenue "
+             "share</th></tr>\n";
         for (const auto& m : miners) {
             o << "<tr><td>" << show(field(m, "/nodes")) << "</td><td>"
               << show(field(m, "/strategy")) << "</td><td class=num>"
               << show(field(m, "/hashrate_share"), 3) << "</td><td class=num>"
+              << show(field(m, "/hashrate_share_initial"), 3) << "</td><td class=num>"
               << show(field(m, "/main_chain_blocks")) << "</td><td class=num>"
               << show(field(m, "/revenue_share"), 3) << "</td></tr>\n";
         }
@@ -212,11 +214,24 @@ void summary(std::ostringstream& o, const json& r) {
     }
     const json attacks = field(r, "/attacks");
     if (attacks.is_array() && !attacks.empty()) {
-        o << "<table><tr><th>attack</th><th>attempts</th><th>successes</th></tr>\n";
+        o << "<table><tr><th>attack</th><th>nodes</th><th>hashrate share</th><th>revenue "
+             "share</th><th>attempts</th><th>successes</th><th>success rate</th><th>theory</th>"
+             "</tr>\n";
         for (const auto& a : attacks) {
-            o << "<tr><td>" << show(field(a, "/kind")) << "</td><td class=num>"
+            const json theory = field(a, "/theory");
+            json expected = nullptr;
+            if (theory.is_object()) {
+                expected = theory.contains("revenue_share") ? theory["revenue_share"]
+                                                            : theory["success_probability"];
+            }
+            o << "<tr><td>" << show(field(a, "/kind")) << " " << show(field(a, "/variant"))
+              << "</td><td>" << show(field(a, "/nodes")) << "</td><td class=num>"
+              << show(field(a, "/hashrate_share"), 3) << "</td><td class=num>"
+              << show(field(a, "/revenue_share"), 3) << "</td><td class=num>"
               << show(field(a, "/attempts")) << "</td><td class=num>"
-              << show(field(a, "/successes")) << "</td></tr>\n";
+              << show(field(a, "/successes")) << "</td><td class=num>"
+              << show(field(a, "/success_rate"), 3) << "</td><td class=num>" << show(expected, 3)
+              << "</td></tr>\n";
         }
         o << "</table>\n";
     }

@@ -6,6 +6,8 @@
 #include <numeric>
 #include <unordered_set>
 
+#include "reports/theory.h"
+
 namespace reports {
 namespace {
 
@@ -27,7 +29,219 @@ double seconds(core::Nanos t) {
     return core::to_seconds(t);
 }
 
+// Which group each node mines in (-1: none).
+std::vector<int> group_of_nodes(const Recorder& rec, const std::vector<MinerGroup>& miners) {
+    std::vector<int> group(static_cast<std::size_t>(std::max(rec.node_count(), 0)), -1);
+    for (std::size_t g = 0; g < miners.size(); ++g) {
+        for (int node : miners[g].node_ids) {
+            if (node >= 0 && node < rec.node_count()) group[static_cast<std::size_t>(node)] = static_cast<int>(g);
+        }
+    }
+    return group;
+}
+
+// The groups' instantaneous shares after each hashrate change that moves them (the first
+// entry at time 0).
+json hashrate_timeline(const Recorder& rec, const std::vector<MinerGroup>& miners) {
+    json out = json::array();
+    const std::vector<int> group = group_of_nodes(rec, miners);
+    std::vector<double> rate(group.size(), 0.0);
+    std::vector<double> last;
+    const auto& records = rec.hashrates();
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const HashrateRecord& r = records[i];
+        if (r.node >= 0 && static_cast<std::size_t>(r.node) < rate.size()) {
+            rate[static_cast<std::size_t>(r.node)] = r.rate;
+        }
+        if (i + 1 < records.size() && records[i + 1].at == r.at) continue;  // same instant
+        std::vector<double> shares(miners.size(), 0.0);
+        double total = 0;
+        for (std::size_t n = 0; n < rate.size(); ++n) {
+            if (group[n] < 0) continue;
+            shares[static_cast<std::size_t>(group[n])] += rate[n];
+            total += rate[n];
+        }
+        for (double& x : shares)
+            x = total > 0 ? x / total : 0.0;
+        if (shares == last) continue;
+        last = shares;
+        out.push_back({{"t_s", seconds(r.at)}, {"shares", shares}, {"total_relative", total}});
+    }
+    // Totals relative to the first one, so a drop in the network's hashrate shows.
+    if (!out.empty()) {
+        const double first = out[0]["total_relative"].get<double>();
+        for (auto& entry : out) {
+            entry["total_relative"] =
+                first > 0 ? entry["total_relative"].get<double>() / first : 0.0;
+        }
+    }
+    return out;
+}
+
+constexpr double kEyalSirerGammaRandom = 0.5;
+
+const char* kSelfishSource =
+    "Eyal & Sirer, Majority is not Enough (FC 2014), section 4, R(alpha, gamma)";
+const char* kStubbornSource =
+    "Nayak, Kumar, Miller & Shi, Stubborn Mining (EuroS&P 2016): the block race solved as a "
+    "Markov reward process (docs/adversaries.md section 3)";
+const char* kDoubleSpendSource =
+    "exact strict-win race (docs/adversaries.md section 4); Nakamoto (2008) section 11 beside it";
+
+theory::Withholding withholding_kind(const AttackRecord& a) {
+    if (a.kind == "selfish") return theory::Withholding::kSelfish;
+    if (a.variant == "lead") return theory::Withholding::kLead;
+    if (a.variant == "equal-fork") return theory::Withholding::kEqualFork;
+    return theory::Withholding::kTrail;
+}
+
+// Theory for a withholding attacker of share alpha.
+std::optional<double> withholding_theory(const AttackRecord& a, double alpha, double gamma) {
+    if (!(alpha > 0 && alpha < 0.5)) return std::nullopt;
+    if (a.kind == "selfish") return theory::selfish_revenue(alpha, gamma);
+    return theory::withholding_revenue(withholding_kind(a), alpha, gamma, std::max(1, a.trail))
+        .revenue_share;
+}
+
+json attacks_json(const Recorder& rec, const RunInfo& info,
+                  const std::vector<const BlockRecord*>& main, const std::vector<double>& shares) {
+    std::unordered_set<core::Hash256> main_txs;
+    for (const BlockRecord* b : main) {
+        for (const auto& tx : b->block->txs())
+            main_txs.insert(tx->txid());
+    }
+    const double gamma = info.tie_break == "random" ? kEyalSirerGammaRandom : 0.0;
+    json out = json::array();
+    for (const AttackRecord& a : rec.attacks()) {
+        if (a.group < 0 || static_cast<std::size_t>(a.group) >= info.miners.size()) continue;
+        const MinerGroup& g = info.miners[static_cast<std::size_t>(a.group)];
+        const double share = shares[static_cast<std::size_t>(a.group)];
+        std::size_t on_main = 0;
+        for (const BlockRecord* b : main) {
+            if (std::binary_search(g.node_ids.begin(), g.node_ids.end(), b->miner)) ++on_main;
+        }
+        json entry = {{"kind", a.kind},
+                      {"nodes", g.nodes},
+                      {"group", a.group},
+                      {"hashrate_share", share},
+                      {"blocks_found", a.found},
+                      {"blocks_published", a.published},
+                      {"blocks_abandoned", a.abandoned},
+                      {"main_chain_blocks", on_main},
+                      {"revenue_share", main.empty() ? 0.0
+                                                     : static_cast<double>(on_main) /
+                                                           static_cast<double>(main.size())}};
+        if (a.kind == "double-spend") {
+            std::size_t resolved = 0, successes = 0, published = 0, abandoned = 0, pending = 0,
+                        kept = 0, both = 0;
+            for (const AttemptRecord& t : a.attempts) {
+                const bool paid = main_txs.count(t.payment) != 0;
+                const bool reversed = main_txs.count(t.conflict) != 0;
+                if (paid && reversed) ++both;
+                if (t.outcome == AttemptRecord::Outcome::kInProgress) {
+                    ++pending;
+                    continue;
+                }
+                ++resolved;
+                if (t.outcome == AttemptRecord::Outcome::kPublished) ++published;
+                if (t.outcome == AttemptRecord::Outcome::kAbandoned) ++abandoned;
+                if (paid) ++kept;
+                if (reversed && !paid) ++successes;
+            }
+            entry["confirmations"] = a.confirmations;
+            entry["give_up"] = a.give_up;
+            entry["attempts"] = resolved;
+            entry["successes"] = successes;
+            entry["success_rate"] =
+                resolved == 0 ? json(nullptr) : json(static_cast<double>(successes) / resolved);
+            entry["published"] = published;
+            entry["abandoned"] = abandoned;
+            entry["in_progress"] = pending;
+            entry["payments_kept"] = kept;
+            entry["reversed_and_kept"] = both;
+            entry["rebased"] = a.rebased;
+            json curve = json::array();
+            if (share > 0 && share < 1) {
+                for (int z = 1; z <= 12; ++z) {
+                    curve.push_back({z, theory::race_success(share, z, a.give_up),
+                                     theory::nakamoto_success(share, z)});
+                }
+                entry["theory"] = {
+                    {"q", share},
+                    {"success_probability",
+                     theory::race_success(share, a.confirmations, a.give_up)},
+                    {"nakamoto_section_11", theory::nakamoto_success(share, a.confirmations)},
+                    {"source", kDoubleSpendSource}};
+            } else {
+                entry["theory"] = nullptr;
+            }
+            entry["theory_curve"] = {{"columns", {"z", "success_probability", "nakamoto"}},
+                                     {"points", curve}};
+        } else {
+            if (!a.variant.empty()) entry["variant"] = a.variant;
+            if (a.trail > 0) entry["trail"] = a.trail;
+            entry["attempts"] = a.found;
+            entry["successes"] = on_main;
+            entry["success_rate"] =
+                a.found == 0 ? json(nullptr) : json(static_cast<double>(on_main) / a.found);
+            const auto expected = withholding_theory(a, share, gamma);
+            entry["theory"] = expected ? json{{"alpha", share},
+                                              {"gamma", gamma},
+                                              {"revenue_share", *expected},
+                                              {"source", a.kind == "selfish" ? kSelfishSource
+                                                                             : kStubbornSource}}
+                                       : json(nullptr);
+            json curve = json::array();
+            const double step = a.kind == "selfish" ? 0.01 : 0.05;
+            for (double x = step; x < 0.5 - 1e-9; x += step) {
+                if (auto r = withholding_theory(a, x, gamma)) curve.push_back({x, *r});
+            }
+            entry["theory_curve"] = {{"columns", {"alpha", "revenue_share"}},
+                                     {"gamma", gamma},
+                                     {"points", curve}};
+        }
+        out.push_back(entry);
+    }
+    return out;
+}
+
 }  // namespace
+
+std::vector<double> time_weighted_shares(const Recorder& rec,
+                                         const std::vector<MinerGroup>& miners, core::Nanos end) {
+    std::vector<double> out(miners.size(), 0.0);
+    const std::vector<int> group = group_of_nodes(rec, miners);
+    std::vector<double> rate(group.size(), 0.0);
+    std::vector<double> integral(miners.size(), 0.0);
+    core::Nanos last = 0;
+    auto advance = [&](core::Nanos to) {
+        if (to <= last) return;
+        const double dt = static_cast<double>(to - last);
+        for (std::size_t n = 0; n < rate.size(); ++n) {
+            if (group[n] >= 0) integral[static_cast<std::size_t>(group[n])] += rate[n] * dt;
+        }
+        last = to;
+    };
+    for (const HashrateRecord& r : rec.hashrates()) {
+        advance(std::min(r.at, end));
+        if (r.node >= 0 && static_cast<std::size_t>(r.node) < rate.size()) {
+            rate[static_cast<std::size_t>(r.node)] = r.rate;
+        }
+    }
+    advance(end);
+    double total = 0;
+    for (double x : integral)
+        total += x;
+    if (total <= 0) {
+        // No time passed (or nothing mined): the configured shares.
+        for (std::size_t g = 0; g < miners.size(); ++g)
+            out[g] = miners[g].hashrate_share;
+        return out;
+    }
+    for (std::size_t g = 0; g < miners.size(); ++g)
+        out[g] = integral[g] / total;
+    return out;
+}
 
 std::optional<double> percentile(std::vector<double> values, double p) {
     if (values.empty()) return std::nullopt;
@@ -180,8 +394,11 @@ json build_report(const Recorder& rec, const RunInfo& info) {
     std::uint64_t total_revenue = 0;
     for (const BlockRecord* b : main)
         total_revenue += b->block->txs()[0]->amount();
+    const core::Nanos end = static_cast<core::Nanos>(std::llround(info.sim_seconds * core::kSecond));
+    const std::vector<double> shares = time_weighted_shares(rec, info.miners, end);
     json miners = json::array();
-    for (const MinerGroup& g : info.miners) {
+    for (std::size_t gi = 0; gi < info.miners.size(); ++gi) {
+        const MinerGroup& g = info.miners[gi];
         std::size_t blocks = 0;
         std::uint64_t revenue = 0;
         for (const BlockRecord* b : main) {
@@ -193,7 +410,8 @@ json build_report(const Recorder& rec, const RunInfo& info) {
         miners.push_back(
             {{"nodes", g.nodes},
              {"strategy", g.strategy},
-             {"hashrate_share", g.hashrate_share},
+             {"hashrate_share", shares[gi]},
+             {"hashrate_share_initial", g.hashrate_share},
              {"main_chain_blocks", blocks},
              {"revenue_share",
               total_revenue == 0 ? 0.0 : static_cast<double>(revenue) / total_revenue}});
@@ -234,7 +452,8 @@ json build_report(const Recorder& rec, const RunInfo& info) {
            {{"median", optional_number(percentile(confirmation_s, 0.5))},
             {"p90", optional_number(percentile(confirmation_s, 0.9))}}}}},
         {"miners", miners},
-        {"attacks", json::array()},
+        {"hashrate_timeline", hashrate_timeline(rec, info.miners)},
+        {"attacks", attacks_json(rec, info, main, shares)},
     };
     for (auto it = info.extra.begin(); it != info.extra.end(); ++it)
         report[it.key()] = it.value();

@@ -26,8 +26,8 @@ namespace reports {
 struct MinerGroup {
     std::string nodes;  // node set as written: "0-9"
     std::vector<int> node_ids;
-    std::string strategy;  // honest | selfish | double-spend
-    double hashrate_share = 0;
+    std::string strategy;  // honest | selfish | stubborn | double-spend
+    double hashrate_share = 0;  // as configured at the start
 };
 
 struct RunInfo {
@@ -40,6 +40,7 @@ struct RunInfo {
     int nodes = 0;
     int confirmations = 1;  // k for transactions.confirmation_s
     std::vector<MinerGroup> miners;
+    std::string tie_break = "first-seen";  // consensus.tie_break: sets the theory's gamma
     nlohmann::json extra = nlohmann::json::object();  // merged into the report's top level
 };
 
@@ -66,6 +67,12 @@ struct TxConfirmation {
 // `main` is main_chain(recorder).
 std::vector<TxConfirmation> tx_confirmations(const Recorder& recorder,
                                              const std::vector<const BlockRecord*>& main, int k);
+
+// Each miner group's share of all hashes computed over [0, end]: the integral of its
+// hashrate over the integral of the total (so a group's expected share of blocks found),
+// from the recorder's hashrate records. Groups without records get their configured share.
+std::vector<double> time_weighted_shares(const Recorder& recorder,
+                                         const std::vector<MinerGroup>& miners, core::Nanos end);
 
 // The report.json object (without "expectations", which the runner adds).
 nlohmann::json build_report(const Recorder& recorder, const RunInfo& info);

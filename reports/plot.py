@@ -2,9 +2,11 @@
 """Plots for chainsim run folders and sweep folders (matplotlib, Agg backend).
 
 usage: plot.py run DIR     writes into DIR: block_tree.png, tip_agreement.png,
-                           propagation.png, reorg_depths.png, miners.png, difficulty.png
-                           and, when a workload ran (txs.csv exists), confirmations.png
-       plot.py sweep DIR   writes DIR/sweep-<parameter>.png for every swept parameter
+                           propagation.png, reorg_depths.png, miners.png, difficulty.png,
+                           with adversaries attacks.png and, when a workload ran (txs.csv
+                           exists), confirmations.png
+       plot.py sweep DIR   writes DIR/sweep-<parameter>.png for every swept parameter and,
+                           with adversaries, DIR/sweep-<parameter>-attack.png
 
 It reads only what the simulator wrote (report.json, the CSV series described in
 reports/series.h, sweep.json) and never changes those files. A plot without data says so on
@@ -488,10 +490,15 @@ def plot_reorg_depths(run, out):
 
 
 def plot_miners(run, out):
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    miners = run.report.get("miners") or []
+    timeline = run.report.get("hashrate_timeline") or []
+    changes = len(timeline) > 1
+    if changes:
+        fig, (ax, tax) = plt.subplots(2, 1, figsize=(8, 7), gridspec_kw={"height_ratios": [3, 2]})
+    else:
+        fig, ax = plt.subplots(figsize=(8, 4.5))
     ax.set_title(run.title("Hashrate vs revenue"))
     ax.set_ylabel("share of the total")
-    miners = run.report.get("miners") or []
     if not miners:
         no_data(ax, "no miners")
         return save(fig, out)
@@ -499,18 +506,96 @@ def plot_miners(run, out):
     xs = list(range(len(miners)))
     width = 0.38
     hashrate = [float(m.get("hashrate_share") or 0) for m in miners]
+    initial = [float(m.get("hashrate_share_initial", m.get("hashrate_share")) or 0) for m in miners]
     revenue = [float(m.get("revenue_share") or 0) for m in miners]
     a = ax.bar([x - width / 2 for x in xs], hashrate, width, color="#8c8c8c",
-               label="hashrate share")
+               label="hashrate share (time-weighted)")
     b = ax.bar([x + width / 2 for x in xs], revenue, width, color=MAIN_COLOUR,
                label="revenue share (main chain)")
+    if any(abs(i - h) > 1e-6 for i, h in zip(initial, hashrate)):
+        ax.scatter([x - width / 2 for x in xs], initial, marker="_", s=300, color="black",
+                   zorder=3, label="hashrate share at the start")
     if len(miners) <= 12:
         ax.bar_label(a, fmt="%.2f", fontsize=8)
         ax.bar_label(b, fmt="%.2f", fontsize=8)
     ax.set_xticks(xs, labels, fontsize=8)
-    ax.set_xlabel("miner group")
-    ax.set_ylim(0, max(hashrate + revenue + [0.1]) * 1.3)
-    ax.legend(loc="upper center", ncol=2, fontsize=9)
+    ax.set_ylim(0, max(hashrate + revenue + initial + [0.1]) * 1.35)
+    ax.legend(loc="upper center", ncol=3, fontsize=8)
+    if changes:
+        tax.set_title("Hashrate shares over time", fontsize=10)
+        ts = [run.t(float(e["t_s"])) for e in timeline] + [run.t(run.end_s)]
+        for g, m in enumerate(miners):
+            ys = [float(e["shares"][g]) for e in timeline]
+            tax.step(ts, ys + [ys[-1]], where="post", lw=1.6, label=f"nodes {m.get('nodes', '?')}")
+        tax.set_xlabel(f"time ({run.unit})")
+        tax.set_ylabel("share of hashrate")
+        tax.set_ylim(0, 1.05)
+        tax.set_xlim(0, run.t(run.end_s))
+        tax.legend(fontsize=8, loc="upper right")
+        fig.tight_layout()
+    save(fig, out)
+
+
+def binomial_interval(successes, n):
+    """95% Wilson interval for a success rate."""
+    if n <= 0:
+        return None
+    z = 1.96
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def plot_attacks(run, out):
+    attacks = run.report.get("attacks") or []
+    miners = run.report.get("miners") or []
+    fig, axes = plt.subplots(1, len(attacks), figsize=(6.5 * len(attacks), 4.8), squeeze=False)
+    for ax, attack in zip(axes[0], attacks):
+        kind = attack.get("kind", "")
+        curve = (attack.get("theory_curve") or {}).get("points") or []
+        if kind == "double-spend":
+            z = attack.get("confirmations")
+            ax.set_title(f"Double spend: success rate vs z (q = {attack.get('hashrate_share', 0):.3f}, "
+                         f"give up {attack.get('give_up')})", fontsize=10)
+            ax.set_xlabel("confirmations z")
+            ax.set_ylabel("success probability per attempt")
+            if curve:
+                ax.plot([p[0] for p in curve], [p[1] for p in curve], "-o", ms=3,
+                        color=MARK_COLOUR, label="exact race (our definition)")
+                ax.plot([p[0] for p in curve], [p[2] for p in curve], ":", color="#7f7f7f",
+                        label="Nakamoto 2008, section 11")
+            n = int(attack.get("attempts") or 0)
+            k = int(attack.get("successes") or 0)
+            interval = binomial_interval(k, n)
+            if interval:
+                rate = k / n
+                ax.errorbar([z], [rate], yerr=[[rate - interval[0]], [interval[1] - rate]],
+                            fmt="s", color=STALE_COLOUR, capsize=4,
+                            label=f"this run: {k}/{n} attempts")
+            if curve and all(p[1] > 0 for p in curve) and (n == 0 or k > 0):
+                ax.set_yscale("log")
+            ax.legend(fontsize=8)
+            continue
+        name = kind + (f" {attack['variant']}" if attack.get("variant") else "")
+        gamma = (attack.get("theory_curve") or {}).get("gamma", 0)
+        ax.set_title(f"{name}: revenue vs hashrate (gamma = {gamma})", fontsize=10)
+        ax.set_xlabel("hashrate share (time-weighted)")
+        ax.set_ylabel("revenue share (main-chain blocks)")
+        ax.plot([0, 1], [0, 1], "--", color="#7f7f7f", lw=1, label="honest: revenue = hashrate")
+        if curve:
+            ax.plot([p[0] for p in curve], [p[1] for p in curve], "-", color=MARK_COLOUR, lw=1.6,
+                    label=f"theory for {name}")
+        for g, m in enumerate(miners):
+            is_attacker = g == attack.get("group")
+            ax.scatter([float(m.get("hashrate_share") or 0)], [float(m.get("revenue_share") or 0)],
+                       marker="*" if is_attacker else "o", s=120 if is_attacker else 40,
+                       color=STALE_COLOUR if is_attacker else MAIN_COLOUR, zorder=3,
+                       label=f"nodes {m.get('nodes')} ({m.get('strategy')})")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.legend(fontsize=7, loc="upper left")
+    fig.tight_layout()
     save(fig, out)
 
 
@@ -599,6 +684,8 @@ def plot_run(folder):
     plot_reorg_depths(run, run.path("reorg_depths.png"))
     plot_miners(run, run.path("miners.png"))
     plot_difficulty(run, run.path("difficulty.png"))
+    if run.report.get("attacks"):
+        plot_attacks(run, run.path("attacks.png"))
     if run.txs is not None:
         plot_confirmations(run, run.path("confirmations.png"))
 
@@ -696,6 +783,94 @@ def plot_sweep(folder):
                 ax.legend(fontsize=7)
         safe = re.sub(r"[^A-Za-z0-9._-]", "_", param)
         save(fig, os.path.join(folder, f"sweep-{safe}.png"))
+        plot_sweep_attack(folder, sweep, param, others, groups, position, numbers, unit, name)
+
+
+def first_report(folder, point):
+    """The report.json of the point's first run that has one, or None."""
+    base = os.path.join(folder, str(point.get("folder", "")))
+    try:
+        runs = sorted(d for d in os.listdir(base) if d.startswith("seed-"))
+    except OSError:
+        return None
+    for d in runs:
+        try:
+            with open(os.path.join(base, d, "report.json")) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+def plot_sweep_attack(folder, sweep, param, others, groups, position, numbers, unit, name):
+    """The attacker's figure against the swept parameter, with the theory overlaid."""
+    points = sweep["points"]
+    stats = [p.get("stats", {}) for p in points]
+    if any("attacks.0.confirmations" in s for s in stats):
+        metric, theory, label = ("attacks.0.success_rate", "attacks.0.theory.success_probability",
+                                 "double-spend success rate")
+    elif any("attacks.0.revenue_share" in s for s in stats):
+        metric, theory, label = ("attacks.0.revenue_share", "attacks.0.theory.revenue_share",
+                                 "attacker revenue share")
+    else:
+        return
+    # Along the attacker's share the published curve is drawn whole (from a run's report).
+    along_share = param.endswith(".share")
+    fig, ax = plt.subplots(figsize=(8, 5))
+    ax.set_title(f"{label} vs {param} — {name}\nmean and 95% CI over {seed_count(sweep)} seeds; "
+                 f"lines: theory", fontsize=10)
+    ax.set_xlabel(f"{param} ({unit})" if unit else param)
+    ax.set_ylabel(label)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    drawn = False
+    for i, (key, members) in enumerate(groups.items()):
+        colour = colours[i % len(colours)]
+        legend = ", ".join(f"{p}={v}" for p, v in zip(others, key))
+        members = sorted(members, key=lambda p: position[str(p["params"][param])])
+        xs, ys, lo, hi, tx, ty = [], [], [], [], [], []
+        for point in members:
+            x = position[str(point["params"][param])]
+            st = point.get("stats", {})
+            if metric in st and st[metric].get("mean") is not None:
+                mean = st[metric]["mean"]
+                xs.append(x)
+                ys.append(mean)
+                low, high = st[metric].get("ci95_low"), st[metric].get("ci95_high")
+                lo.append(mean - low if low is not None else 0.0)
+                hi.append(high - mean if high is not None else 0.0)
+            if theory in st and st[theory].get("mean") is not None:
+                tx.append(x)
+                ty.append(st[theory]["mean"])
+        if not xs:
+            continue
+        drawn = True
+        ax.errorbar(xs, ys, yerr=[lo, hi], fmt="o", capsize=4, color=colour,
+                    label=f"simulated {legend}".strip())
+        curve = None
+        if along_share and numbers:
+            report = first_report(folder, members[0])
+            attacks = (report or {}).get("attacks") or []
+            if attacks:
+                curve = (attacks[0].get("theory_curve") or {}).get("points")
+        if curve and metric.endswith("revenue_share"):
+            ax.plot([p[0] for p in curve], [p[1] for p in curve], "-", color=colour, lw=1.4,
+                    label=f"theory {legend}".strip())
+        elif tx:
+            ax.plot(tx, ty, "-", color=colour, lw=1.4, label=f"theory {legend}".strip())
+    if not drawn:
+        plt.close(fig)
+        return
+    if metric.endswith("revenue_share") and along_share and numbers:
+        ax.plot([0, 0.5], [0, 0.5], "--", color="#7f7f7f", lw=1, label="honest: revenue = share")
+    if metric.endswith("success_rate") and all(
+            p.get("stats", {}).get(metric, {}).get("mean", 1) > 0 for p in points):
+        ax.set_yscale("log")
+    if not numbers:
+        values = list(position.keys())
+        ax.set_xticks(range(len(values)), values, rotation=20, fontsize=8)
+    ax.legend(fontsize=8)
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", param)
+    save(fig, os.path.join(folder, f"sweep-{safe}-attack.png"))
 
 
 # --- Entry point -----------------------------------------------------------------------------

@@ -121,9 +121,18 @@ const std::vector<PlotFile>& run_plot_files() {
          "chain, by N. Depth-1 reorgs are ordinary lost races; deep ones come from "
          "partitions and attacks."},
         {"miners.png", "Hashrate and revenue",
-         "Each miner group's share of the hashrate beside its share of the main chain's "
-         "block rewards and fees. Honest miners should earn about their hashrate share; a "
-         "gap is a cost of forks (or the gain of a strategy)."},
+         "Each miner group's share of all hashes computed over the run (its time-weighted "
+         "hashrate share; a hollow mark shows the share it started with when hashrate events "
+         "or crashes changed it) beside its share of the main chain's block rewards and fees. "
+         "Honest miners should earn about their time-weighted share; a gap is a cost of forks "
+         "(or the gain of a strategy). When shares change, the lower panel shows each group's "
+         "share over time."},
+        {"attacks.png", "Attacks against theory",
+         "Only with adversarial miners. Withholding (selfish, stubborn): revenue share "
+         "against hashrate share for every miner group, with the published prediction for the "
+         "attacker's strategy (solid) and the honest line y = x (dashed). Double spend: the "
+         "success rate of the run's attempts at its z (95% interval) on the exact race curve "
+         "and Nakamoto's section 11 figure for the attacker's share."},
         {"difficulty.png", "Block interval and difficulty",
          "Top: every main-chain block interval (grey dots, log scale) and their mean over the "
          "last retarget window (blue), against the target interval (dashed green). Bottom: "

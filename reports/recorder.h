@@ -66,6 +66,41 @@ struct TipSample {
     std::uint64_t best_height = 0;  // height of the most common tip
 };
 
+// A miner's hashrate from `at` on (hashes per simulated second; 0 while it does not mine,
+// e.g. crashed).
+struct HashrateRecord {
+    core::Nanos at = 0;
+    int node = 0;
+    double rate = 0;
+};
+
+// One double-spend attempt (docs/adversaries.md §4).
+struct AttemptRecord {
+    core::Nanos started = 0;
+    core::Hash256 payment;   // txid paying the merchant
+    core::Hash256 conflict;  // txid of the conflicting spend (same nonce)
+    enum class Outcome { kInProgress, kPublished, kAbandoned } outcome = Outcome::kInProgress;
+    core::Nanos resolved = 0;
+    std::optional<core::Nanos> confirmed;  // when the merchant saw z confirmations
+};
+
+// One adversarial mining entry: what its strategy did. Whether it paid off is read from
+// the main chain by metrics.
+struct AttackRecord {
+    int group = 0;             // index into RunInfo::miners
+    std::string kind;          // selfish | stubborn | double-spend
+    std::string variant;       // stubborn: lead | equal-fork | trail
+    int trail = 0;             // stubborn trail: j
+    int confirmations = 0;     // double-spend: z
+    int give_up = 0;           // double-spend: g
+    std::uint64_t found = 0;      // blocks its miners found (all withheld at first)
+    std::uint64_t published = 0;  // of those, published
+    std::uint64_t abandoned = 0;  // of those, discarded when it gave up or adopted
+    std::uint64_t rebased = 0;    // double-spend: forks restarted because the payment was
+                                  // mined after an unrelated block
+    std::vector<AttemptRecord> attempts;  // double-spend
+};
+
 class Recorder {
   public:
     explicit Recorder(int node_count) : node_count_(node_count) {}
@@ -82,6 +117,15 @@ class Recorder {
     // Every up node now shares one tip: closes the open measurements.
     void converged(core::Nanos at);
     void tip_sample(const TipSample& sample) { samples_.push_back(sample); }
+    void hashrate(core::Nanos at, int node, double rate) {
+        hashrates_.push_back(HashrateRecord{at, node, rate});
+    }
+    // Registers an adversary; its record stays valid and mutable through attack(index).
+    int add_attack(AttackRecord record) {
+        attacks_.push_back(std::move(record));
+        return static_cast<int>(attacks_.size()) - 1;
+    }
+    AttackRecord& attack(int index) { return attacks_[static_cast<std::size_t>(index)]; }
     // The tip the run ended on (the main chain is its ancestry).
     void set_final_tip(const core::Hash256& tip) { final_tip_ = tip; }
 
@@ -94,6 +138,8 @@ class Recorder {
     const std::vector<ConvergenceRecord>& convergence() const { return convergence_; }
     const std::vector<TipSample>& samples() const { return samples_; }
     const core::Hash256& final_tip() const { return final_tip_; }
+    const std::vector<HashrateRecord>& hashrates() const { return hashrates_; }
+    const std::vector<AttackRecord>& attacks() const { return attacks_; }
 
   private:
     int node_count_;
@@ -105,6 +151,8 @@ class Recorder {
     std::vector<ConvergenceRecord> convergence_;
     std::vector<TipSample> samples_;
     core::Hash256 final_tip_;
+    std::vector<HashrateRecord> hashrates_;  // in time order
+    std::vector<AttackRecord> attacks_;
 };
 
 }  // namespace reports

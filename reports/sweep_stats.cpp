@@ -12,8 +12,11 @@ using nlohmann::json;
 
 void flatten(const json& j, const std::string& name, std::map<std::string, double>& out) {
     if (j.is_object()) {
-        for (auto it = j.begin(); it != j.end(); ++it)
+        for (auto it = j.begin(); it != j.end(); ++it) {
+            // Curves and timelines are plotting data, not figures of the run.
+            if (it.key() == "theory_curve" || it.key() == "hashrate_timeline") continue;
             flatten(it.value(), name.empty() ? it.key() : name + "." + it.key(), out);
+        }
     } else if (j.is_array()) {
         for (std::size_t i = 0; i < j.size(); ++i)
             flatten(j[i], name + "." + std::to_string(i), out);

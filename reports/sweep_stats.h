@@ -7,6 +7,7 @@
 //    of "expectations.0.passed" is the pass rate. Strings and nulls are not figures.
 //  - Left out: "seed" (the sweep's own variable) and "wall_seconds" (a measurement of the
 //    machine, not of the simulation; sweep results must not depend on --jobs).
+//  - Also left out: every "theory_curve" and "hashrate_timeline" (plotting data).
 //  - Added: "convergence.max_seconds", the slowest convergence of a run (only when the run
 //    has convergence records and every one converged).
 //  - Count maps ("reorgs.depth_histogram.*", "transactions.rejected.*") only list what

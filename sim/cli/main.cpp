@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
         cli::add_live_commands(app, exit_code);
         cli::add_wallet_commands(app, exit_code);
         cli::add_inspect_commands(app);
+        cli::add_theory_commands(app);
         check_command_word(app, argc, argv);
         try {
             app.parse(argc, argv);

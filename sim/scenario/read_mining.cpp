@@ -14,10 +14,11 @@ constexpr std::int64_t kMaxInt = std::numeric_limits<std::int64_t>::max();
 
 // One mining entry. Returns false when malformed; `owner` maps node -> entry index so far.
 bool read_miner(const Field& field, std::size_t index, int nodes, std::vector<int>& owner,
-                MinerSpec& out) {
+                MinerSpec& out, bool& rest) {
     if (!field.expect_map()) return false;
-    bool ok = field.check_keys({"nodes", "share", "strategy", "confirmations", "give_up"},
-                               "a mining entry");
+    bool ok = field.check_keys(
+        {"nodes", "share", "strategy", "variant", "trail", "confirmations", "give_up"},
+        "a mining entry");
     if (field["nodes"].require("nodes: \"0-9\"") && nodes >= 1) {
         if (auto members = field["nodes"].read_node_set(nodes)) {
             out.nodes = std::move(*members);
@@ -27,7 +28,10 @@ bool read_miner(const Field& field, std::size_t index, int nodes, std::vector<in
     } else {
         ok = false;
     }
-    if (field["share"].require("share: 0.5")) {
+    rest = field["share"].is_scalar() && field["share"].scalar() == "rest";
+    if (rest) {
+        // Filled in by read_mining once the other shares are known.
+    } else if (field["share"].require("share: 0.5")) {
         if (auto share = field["share"].read_number(0, 1, true, false)) {
             out.share = *share;
         } else {
@@ -38,9 +42,35 @@ bool read_miner(const Field& field, std::size_t index, int nodes, std::vector<in
     }
     using S = MinerStrategy;
     if (field["strategy"].present()) {
-        if (auto strategy = read_enum(field["strategy"], {S::kHonest, S::kSelfish, S::kDoubleSpend},
+        if (auto strategy = read_enum(field["strategy"],
+                                      {S::kHonest, S::kSelfish, S::kStubborn, S::kDoubleSpend},
                                       strategy_name)) {
             out.strategy = *strategy;
+        } else {
+            ok = false;
+        }
+    }
+    using V = StubbornVariant;
+    if (field["variant"].present()) {
+        if (out.strategy != S::kStubborn) {
+            field["variant"].error("variant only applies to strategy stubborn");
+            ok = false;
+        } else if (auto variant = read_enum(field["variant"], {V::kLead, V::kEqualFork, V::kTrail},
+                                            variant_name)) {
+            out.variant = *variant;
+        } else {
+            ok = false;
+        }
+    } else if (out.strategy == S::kStubborn) {
+        field.error("a stubborn miner needs variant: lead | equal-fork | trail");
+        ok = false;
+    }
+    if (field["trail"].present()) {
+        if (out.strategy != S::kStubborn || out.variant != V::kTrail) {
+            field["trail"].error("trail only applies to strategy stubborn, variant trail");
+            ok = false;
+        } else if (auto trail = field["trail"].read_int(1, 1000)) {
+            out.trail = static_cast<int>(*trail);
         } else {
             ok = false;
         }
@@ -53,7 +83,7 @@ bool read_miner(const Field& field, std::size_t index, int nodes, std::vector<in
             ok = false;
             continue;
         }
-        auto value = setting.read_int(1, 1'000'000);
+        auto value = setting.read_int(key == "confirmations" ? 1 : 0, 1'000'000);
         if (!value) {
             ok = false;
             continue;
@@ -134,14 +164,32 @@ void read_mining(const Field& field, int nodes, std::vector<MinerSpec>& out, boo
     std::vector<int> owner(static_cast<std::size_t>(std::max(nodes, 0)), -1);
     bool all_ok = true;
     double sum = 0;
+    std::optional<std::size_t> rest_entry;
     for (std::size_t i = 0; i < field.size(); ++i) {
         MinerSpec miner;
-        if (read_miner(field.at(i), i, nodes, owner, miner)) {
+        bool rest = false;
+        if (read_miner(field.at(i), i, nodes, owner, miner, rest)) {
+            if (rest && rest_entry) {
+                field.at(i)["share"].error("only one mining entry may have share: rest (mining." +
+                                           std::to_string(*rest_entry) + " has it)");
+                all_ok = false;
+            } else if (rest) {
+                rest_entry = i;
+            }
             sum += miner.share;
             out.push_back(std::move(miner));
         } else {
             all_ok = false;
         }
+    }
+    if (all_ok && rest_entry) {
+        if (sum >= 1 - kShareTolerance) {
+            field.at(*rest_entry)["share"].error("share: rest leaves nothing: the other shares sum to " +
+                                                 number_text(sum));
+            return;
+        }
+        out[*rest_entry].share = 1 - sum;
+        sum = 1;
     }
     if (all_ok && std::fabs(sum - 1) > kShareTolerance) {
         field.error("the shares sum to " + number_text(sum) + "; they must sum to 1 (within 1e-9)");

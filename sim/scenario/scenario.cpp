@@ -97,8 +97,15 @@ void read_run_length(const Field& root, Scenario& out) {
 
 void read_consensus(const Field& field, ConsensusSpec& out) {
     if (!field.present() || !field.expect_map()) return;
-    field.check_keys({"block_interval", "pow_bits", "block_reward", "max_block_txs", "retarget"},
-                     "consensus");
+    field.check_keys(
+        {"block_interval", "pow_bits", "block_reward", "max_block_txs", "retarget", "tie_break"},
+        "consensus");
+    if (field["tie_break"].present()) {
+        if (auto rule = read_enum(field["tie_break"], {TieBreak::kFirstSeen, TieBreak::kRandom},
+                                  tie_break_name)) {
+            out.tie_break = *rule;
+        }
+    }
     if (auto interval = field["block_interval"].read_duration(true)) out.block_interval = *interval;
     if (auto bits = field["pow_bits"].read_int(1, 32)) out.pow_bits = static_cast<int>(*bits);
     if (auto reward = field["block_reward"].read_int(0, std::numeric_limits<std::int64_t>::max())) {

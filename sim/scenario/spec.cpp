@@ -38,10 +38,28 @@ std::string_view strategy_name(MinerStrategy strategy) {
             return "honest";
         case MinerStrategy::kSelfish:
             return "selfish";
+        case MinerStrategy::kStubborn:
+            return "stubborn";
         case MinerStrategy::kDoubleSpend:
             return "double-spend";
     }
     return "?";
+}
+
+std::string_view variant_name(StubbornVariant variant) {
+    switch (variant) {
+        case StubbornVariant::kLead:
+            return "lead";
+        case StubbornVariant::kEqualFork:
+            return "equal-fork";
+        case StubbornVariant::kTrail:
+            return "trail";
+    }
+    return "?";
+}
+
+std::string_view tie_break_name(TieBreak tie_break) {
+    return tie_break == TieBreak::kRandom ? "random" : "first-seen";
 }
 
 std::string_view event_name(EventKind kind) {

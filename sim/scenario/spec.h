@@ -16,6 +16,12 @@
 
 namespace sim {
 
+// `consensus.tie_break:` — how a node chooses between two tips of equal work.
+enum class TieBreak {
+    kFirstSeen,  // keep the one seen first (Bitcoin's rule)
+    kRandom,     // a seeded coin per node (Eyal & Sirer's proposed fix; gamma = 1/2)
+};
+
 // `consensus:` — parameters every node shares. The network-wide block_interval (in ns, as
 // the miners draw it) is a simulation quantity; consensus_params() gives core's rules.
 struct ConsensusSpec {
@@ -25,6 +31,7 @@ struct ConsensusSpec {
     std::uint64_t block_reward = 50;  // coinbase reward before fees
     int max_block_txs = 2000;         // transactions per block besides the coinbase; 0..1000000
     int retarget_window = 0;          // `retarget: {window: N}`; 0 = fixed difficulty, else >= 2
+    TieBreak tie_break = TieBreak::kFirstSeen;  // `tie_break: first-seen | random`
 };
 
 enum class Relay {
@@ -53,17 +60,30 @@ struct NetworkSpec {
     ProcessingSpec processing;
 };
 
-enum class MinerStrategy { kHonest, kSelfish, kDoubleSpend };
+// docs/adversaries.md: selfish (Eyal & Sirer, FC 2014, Algorithm 1), stubborn (Nayak, Kumar,
+// Miller, Shi, EuroS&P 2016), double-spend (repeated attempts against a merchant).
+enum class MinerStrategy { kHonest, kSelfish, kStubborn, kDoubleSpend };
+
+// `variant:` of a stubborn miner: where it departs from selfish mining.
+enum class StubbornVariant {
+    kLead,       // never overrides: when its lead falls to 1 it only matches
+    kEqualFork,  // in a tie race keeps a newly found block private
+    kTrail,      // does not give up until `trail` blocks behind
+};
 
 // One `mining:` entry: nodes that mine together under one strategy.
 struct MinerSpec {
     std::vector<int> nodes;  // non-empty; no node is in two entries; nodes in no entry don't mine
     double share = 0;        // their hashrate together, as a fraction of the total; 0 < share
-                             // <= 1, and the entries' shares sum to 1 within 1e-9
+                             // <= 1, and the entries' shares sum to 1 within 1e-9; `share:
+                             // rest` (one entry at most) is 1 minus the others
     MinerStrategy strategy = MinerStrategy::kHonest;
-    int confirmations = 6;  // double-spend only: blocks the victim waits for; >= 1
-    int give_up = 8;        // double-spend only: drop the private fork when the public chain is
-                            // this many blocks ahead of it; >= 1
+    StubbornVariant variant = StubbornVariant::kLead;  // stubborn only; required there
+    int trail = 1;          // stubborn trail only: blocks behind it still mines on; >= 1
+    int confirmations = 6;  // double-spend only: blocks the merchant waits for (the block
+                            // holding the payment counts as the first); >= 1
+    int give_up = 8;        // double-spend only: abandon the attempt when, after the payment
+                            // is confirmed, the fork is more than this many blocks behind; >= 0
 };
 
 // `workload:` — user transactions between funded accounts.
@@ -118,6 +138,8 @@ core::ConsensusParams consensus_params(const ConsensusSpec& consensus);
 // The names the YAML uses, for messages and reports: "random-regular", "lognormal", ...
 std::string_view relay_name(Relay relay);
 std::string_view strategy_name(MinerStrategy strategy);
+std::string_view variant_name(StubbornVariant variant);
+std::string_view tie_break_name(TieBreak tie_break);
 std::string_view event_name(EventKind kind);
 std::string_view expectation_name(ExpectationKind kind);
 

@@ -108,6 +108,7 @@ Expected<RunOutcome> run_scenario(const Scenario& scenario, const RunConfig& con
     info.nodes = scenario.network.nodes;
     info.confirmations = scenario.report.confirmations;
     info.miners = miner_groups(scenario);
+    info.tie_break = std::string(tie_break_name(scenario.consensus.tie_break));
     info.extra = {{"trace_events", result.trace_events},
                   {"shared_validation", config.shared_validation},
                   {"network", network_json(result.network, result.withheld)},
@@ -181,6 +182,28 @@ std::string summarize(const nlohmann::json& r) {
              " confirmations (median " + num(t["confirmation_s"]["median"], "%.1f") + " s, p90 " +
              num(t["confirmation_s"]["p90"], "%.1f") + " s), rejected " + t["rejected"].dump() +
              "\n";
+    }
+    if (r.contains("attacks")) {
+        for (const auto& a : r["attacks"]) {
+            const std::string kind = a["kind"].get<std::string>();
+            s += "attack " + kind + (a.contains("variant") ? " " + a["variant"].get<std::string>() : "") +
+                 " (nodes " + a["nodes"].get<std::string>() + ", hashrate share " +
+                 fmt("%.3f", a["hashrate_share"].get<double>()) + "): ";
+            if (kind == "double-spend") {
+                s += a["attempts"].dump() + " attempts, " + a["successes"].dump() +
+                     " succeeded (rate " + num(a["success_rate"], "%.4f") + ", theory " +
+                     (a["theory"].is_null() ? std::string("n/a")
+                                            : num(a["theory"]["success_probability"], "%.4f")) +
+                     " at z " + a["confirmations"].dump() + ")\n";
+            } else {
+                s += "revenue share " + fmt("%.4f", a["revenue_share"].get<double>()) + " (theory " +
+                     (a["theory"].is_null() ? std::string("n/a")
+                                            : num(a["theory"]["revenue_share"], "%.4f") +
+                                                  " at gamma " +
+                                                  num(a["theory"]["gamma"], "%.1f")) +
+                     ")\n";
+            }
+        }
     }
     for (const auto& e : r["expectations"]) {
         s += std::string("expect ") + e["name"].get<std::string>() + ": " +

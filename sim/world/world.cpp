@@ -4,12 +4,26 @@
 #include <cmath>
 
 #include "core/pow.h"
+#include "core/wallet.h"
 #include "sim/scenario/nodeset.h"
 
 namespace sim {
 namespace {
 
 using core::seconds_to_nanos;
+// Double spenders' accounts: derived like the workload's (which use indices below 10^6),
+// far above them, and funded far beyond what any run spends.
+constexpr std::uint64_t kAdversaryAccountBase = 2'000'000;
+constexpr std::uint64_t kAdversaryAccountsPerGroup = 100'000;
+constexpr std::uint64_t kAdversaryBalance = 1'000'000'000'000;
+constexpr std::uint64_t kDoubleSpendAmount = 1'000;
+
+core::Address address_of(const std::string& label) {
+    const core::Hash256 id = core::sha256(label);
+    core::Address address;
+    std::copy_n(id.bytes.begin(), address.bytes.size(), address.bytes.begin());
+    return address;
+}
 
 }  // namespace
 
@@ -59,20 +73,47 @@ Expected<std::unique_ptr<World>> World::create(const Scenario& scenario, RunOpti
 
 Status World::build() {
     const int n = scenario_.network.nodes;
-    for (std::size_t i = 0; i < scenario_.mining.size(); ++i) {
-        const MinerSpec& m = scenario_.mining[i];
-        if (m.strategy != MinerStrategy::kHonest) {
-            return Error{"mining." + std::to_string(i) + ".strategy: strategy '" +
+    for (std::size_t g = 0; g < scenario_.mining.size(); ++g) {
+        const MinerSpec& m = scenario_.mining[g];
+        if (m.strategy == MinerStrategy::kHonest) continue;
+        if (scenario_.consensus.retarget_window != 0) {
+            return Error{"mining." + std::to_string(g) + ".strategy: " +
                          std::string(strategy_name(m.strategy)) +
-                         "' is not implemented yet; only honest miners are simulated"};
+                         " needs a fixed difficulty (remove consensus.retarget); its rules count "
+                         "blocks, not work"};
+        }
+        if (m.strategy == MinerStrategy::kDoubleSpend && merchant_ < 0) {
+            std::vector<bool> adversary(static_cast<std::size_t>(n), false);
+            for (const MinerSpec& other : scenario_.mining) {
+                if (other.strategy == MinerStrategy::kHonest) continue;
+                for (int node : other.nodes)
+                    adversary[static_cast<std::size_t>(node)] = true;
+            }
+            for (int i = 0; i < n && merchant_ < 0; ++i) {
+                if (!adversary[static_cast<std::size_t>(i)]) merchant_ = i;
+            }
+            if (merchant_ < 0) {
+                return Error{"mining." + std::to_string(g) +
+                             ": a double spender needs an honest node as its merchant; every node "
+                             "is an adversary"};
+            }
         }
     }
 
-    // Consensus, with the workload's accounts funded in the genesis block.
+    // Consensus, with the workload's and the double spenders' accounts funded in the genesis
+    // block.
     params_ = consensus_params(scenario_.consensus);
     if (scenario_.workload) {
         workload_ = std::make_unique<Workload>(*scenario_.workload, options_.seed);
         params_.allocations = workload_->allocations();
+    }
+    for (std::size_t g = 0; g < scenario_.mining.size(); ++g) {
+        if (scenario_.mining[g].strategy != MinerStrategy::kDoubleSpend) continue;
+        for (std::size_t k = 0; k < scenario_.mining[g].nodes.size(); ++k) {
+            const core::PrivateKey key = core::derive_account_key(
+                options_.seed, kAdversaryAccountBase + g * kAdversaryAccountsPerGroup + k);
+            params_.allocations.push_back({key.public_key().address(), kAdversaryBalance});
+        }
     }
     genesis_ = core::make_genesis(params_);
 
@@ -119,8 +160,16 @@ Status World::build() {
     // copy of the tree. Off with the rest of the sharing.
     if (options_.shared_validation) config.chain.tree = std::make_shared<core::BlockTree>(genesis_);
     config.mempool.shared_validation = options_.shared_validation;
+    if (scenario_.consensus.tie_break == TieBreak::kRandom) {
+        config.chain.tie_break = core::TieBreak::kRandom;
+    }
     for (int i = 0; i < n; ++i) {
         auto host = std::make_unique<NodeHost>(*this, i);
+        // Each node's own coin for equal-work tips.
+        if (config.chain.tie_break == core::TieBreak::kRandom) {
+            config.chain.tie_seed =
+                Rng::stream(options_.seed, "ties/" + std::to_string(i)).next_u64();
+        }
         // Each node's coinbases pay an address derived from its index.
         const core::Hash256 miner_id = core::sha256("chainsim/miner/" + std::to_string(i));
         std::copy_n(miner_id.bytes.begin(), config.miner_address.bytes.size(),
@@ -142,14 +191,55 @@ Status World::build() {
         for (int node : m.nodes) {
             hosts_[node]->hashrate = total_hashrate_ * m.share / m.nodes.size();
             hosts_[node]->miner_group = static_cast<int>(g);
+            record_hashrate(*hosts_[node]);
+        }
+    }
+    return build_adversaries();
+}
+
+Status World::build_adversaries() {
+    for (std::size_t g = 0; g < scenario_.mining.size(); ++g) {
+        const MinerSpec& m = scenario_.mining[g];
+        if (m.strategy == MinerStrategy::kHonest) continue;
+        for (std::size_t k = 0; k < m.nodes.size(); ++k) {
+            NodeHost& host = *hosts_[static_cast<std::size_t>(m.nodes[k])];
+            AdversaryContext context;
+            context.node = host.node.get();
+            context.recorder = &recorder_;
+            context.now = [this] { return scheduler_.now(); };
+            context.found = [this, &host](const core::BlockRef& block) {
+                recorder_.block_found(scheduler_.now(), host.id_, block);
+                trace(TraceKind::kBlockFound, host.id_, -1, 0, block->hash());
+            };
+            context.group = static_cast<int>(g);
+            if (m.strategy == MinerStrategy::kDoubleSpend) {
+                DoubleSpendAccounts accounts{
+                    core::derive_account_key(options_.seed, kAdversaryAccountBase +
+                                                                g * kAdversaryAccountsPerGroup + k),
+                    address_of("chainsim/merchant/" + std::to_string(g)),
+                    address_of("chainsim/double-spend/" + std::to_string(g) + "/" +
+                               std::to_string(k)),
+                    kDoubleSpendAmount};
+                host.adversary = make_double_spender(m, std::move(context), std::move(accounts));
+            } else {
+                host.adversary = make_withholding_miner(m, std::move(context));
+            }
         }
     }
     return Status::success();
 }
 
+void World::record_hashrate(const NodeHost& host) {
+    if (host.miner_group < 0) return;
+    recorder_.hashrate(scheduler_.now(), host.id_, host.up ? host.hashrate : 0.0);
+}
+
 // --- Running -------------------------------------------------------------------------------
 
 RunResult World::run() {
+    for (auto& host : hosts_) {
+        if (host->adversary) host->adversary->begin();
+    }
     for (auto& host : hosts_)
         schedule_find(*host);
     if (scenario_.workload && scenario_.workload->tx_rate > 0) schedule_tx();
@@ -190,10 +280,14 @@ RunResult World::run() {
     }
 
     // The final tip: the most-work tip among up nodes (ties: held by more nodes, then lower
-    // node index).
+    // node index). Adversaries' tips may be private blocks nobody else has: only honest nodes
+    // count while there are any up.
+    const bool honest_up = std::any_of(hosts_.begin(), hosts_.end(), [](const auto& h) {
+        return h->up && !h->adversary;
+    });
     const core::BlockIndex* best = nullptr;
     for (const auto& host : hosts_) {
-        if (!host->up) continue;
+        if (!host->up || (honest_up && host->adversary)) continue;
         const core::BlockIndex* tip = host->node->chain().tip();
         if (best == nullptr || tip->chain_work > best->chain_work ||
             (tip->chain_work == best->chain_work &&
@@ -318,6 +412,11 @@ void World::schedule_find(NodeHost& host) {
 
 void World::on_find(NodeHost& host) {
     host.next_find = EventId{};
+    if (host.adversary) {
+        host.adversary->mine();  // where and what to publish is the strategy's choice
+        schedule_find(host);
+        return;
+    }
     // The real nonce search at the real target, on the miner's current tip.
     core::BlockRef block = host.node->solve_block();
     recorder_.block_found(scheduler_.now(), host.id_, block);
@@ -391,6 +490,7 @@ void World::apply_event(std::size_t index) {
         case EventKind::kHashrate:
             for (int node : e.nodes) {
                 hosts_[node]->hashrate = total_hashrate_ * e.share / e.nodes.size();
+                record_hashrate(*hosts_[node]);
                 schedule_find(*hosts_[node]);
             }
             break;
@@ -411,6 +511,7 @@ void World::set_up(NodeHost& host, bool up) {
         ++up_count_;
         ++tip_counts_[host.tip];
         (void)network_->set_node_up(host.id_, true);  // links up: tips are exchanged
+        record_hashrate(host);
         schedule_find(host);
     } else {
         // The block store survives a crash; the mempool and in-flight work are lost now (so a
@@ -422,6 +523,7 @@ void World::set_up(NodeHost& host, bool up) {
         --up_count_;
         if (--tip_counts_[host.tip] == 0) tip_counts_.erase(host.tip);
         (void)network_->set_node_up(host.id_, false);
+        record_hashrate(host);
     }
 }
 
@@ -468,8 +570,15 @@ void World::sample_tips() {
 
 // --- Observer -------------------------------------------------------------------------------
 
-void World::on_block_accepted(int node, const core::BlockRef& block, core::PeerId /*from*/) {
+void World::on_block_accepted(int node, const core::BlockRef& block, core::PeerId from) {
     recorder_.block_accepted(scheduler_.now(), node, block->hash());
+    NodeHost& host = *hosts_[static_cast<std::size_t>(node)];
+    if (host.adversary && from != core::kLocal) {
+        // After the node has finished with the block (the strategy may publish or submit).
+        scheduler_.schedule_after(0, [&host, block, incarnation = host.incarnation] {
+            if (host.up && host.incarnation == incarnation) host.adversary->on_public_block(block);
+        });
+    }
 }
 
 void World::on_block_rejected(int node, const core::BlockRef& block, core::PeerId from,
@@ -486,6 +595,13 @@ void World::on_tip_changed(int node, const core::TipChange& change) {
     recorder_.tip_changed(scheduler_.now(), node, change);
     set_tip(host, change.new_tip->hash());
     check_convergence();
+    if (node == merchant_) {
+        scheduler_.schedule_after(0, [this] {
+            for (auto& h : hosts_) {
+                if (h->adversary && h->up) h->adversary->on_merchant_tip(hosts_[merchant_]->node->chain());
+            }
+        });
+    }
     // A retarget changes the expected work: redraw this miner's next find.
     if (host.hashrate > 0 && host.node->chain().next_bits(change.new_tip) != host.find_bits) {
         schedule_find(host);

@@ -30,6 +30,7 @@
 #include "sim/scenario/scenario.h"
 #include "sim/engine/status.h"
 #include "sim/engine/trace.h"
+#include "sim/world/adversary.h"
 #include "sim/world/workload.h"
 
 namespace sim {
@@ -97,6 +98,7 @@ class NodeHost final : public core::Clock, public core::Transport {
     EventId next_find;
     std::uint32_t find_bits = 0;
     int miner_group = -1;  // index into scenario.mining, -1 if none
+    std::unique_ptr<Adversary> adversary;  // null: mines honestly (or not at all)
 };
 
 class World final : private core::NodeObserver {
@@ -136,6 +138,8 @@ class World final : private core::NodeObserver {
     // Mining.
     void schedule_find(NodeHost& host);
     void on_find(NodeHost& host);
+    void record_hashrate(const NodeHost& host);
+    Status build_adversaries();
 
     // Workload.
     void schedule_tx();
@@ -183,6 +187,7 @@ class World final : private core::NodeObserver {
     std::string stopped_;         // RunOptions::over_budget's answer, once it stops the run
     std::uint64_t blocks_rejected_ = 0;
     std::unique_ptr<Workload> workload_;  // null without a workload
+    int merchant_ = -1;                   // the double spenders' merchant, -1 if none
 };
 
 }  // namespace sim

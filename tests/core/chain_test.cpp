@@ -687,3 +687,46 @@ TEST_F(RetargetChainTest, MostWorkBeatsLongest) {
 }
 
 }  // namespace
+
+namespace core_tie_break {
+
+// TieBreak::kRandom: the tip among equal-work blocks is the one the chain's seeded rank
+// prefers, whatever the arrival order; different seeds choose independently, so over many
+// seeds each of two tied blocks wins about half the time (Eyal & Sirer's fix, FC 2014 §6).
+TEST(ChainTieBreak, RandomPicksBySeedNotArrivalOrder) {
+    testutil::TestNet net;
+    const core::BlockRef a = testutil::BlockBuilder(net.params, net.genesis, 0).miner(net.addr(10)).build();
+    const core::BlockRef b = testutil::BlockBuilder(net.params, net.genesis, 0).miner(net.addr(11)).build();
+    ASSERT_NE(a->hash(), b->hash());
+    int a_wins = 0;
+    constexpr int kSeeds = 400;
+    for (int seed = 0; seed < kSeeds; ++seed) {
+        core::ChainOptions options;
+        options.tie_break = core::TieBreak::kRandom;
+        options.tie_seed = static_cast<std::uint64_t>(seed) * 7919 + 1;
+        core::Chain ab(net.params, net.genesis, options);
+        core::Chain ba(net.params, net.genesis, options);
+        ASSERT_EQ(ab.accept(a, testutil::kNow).status, core::AcceptResult::Status::kAccepted);
+        const core::AcceptResult second = ab.accept(b, testutil::kNow);
+        ASSERT_EQ(second.status, core::AcceptResult::Status::kAccepted);
+        ASSERT_EQ(ba.accept(b, testutil::kNow).status, core::AcceptResult::Status::kAccepted);
+        ASSERT_EQ(ba.accept(a, testutil::kNow).status, core::AcceptResult::Status::kAccepted);
+        // The same seed gives the same choice in either order.
+        EXPECT_EQ(ab.tip()->hash(), ba.tip()->hash()) << seed;
+        // Switching to the later block is a reorg of one.
+        if (ab.tip()->hash() == b->hash()) {
+            ASSERT_TRUE(second.tip_change.has_value());
+            EXPECT_EQ(second.tip_change->reorg_depth(), 1u);
+        }
+        a_wins += ab.tip()->hash() == a->hash();
+        // More work still wins outright.
+        const core::BlockRef c =
+            testutil::BlockBuilder(net.params, ab.tip()->hash() == a->hash() ? b : a, 1).build();
+        ASSERT_EQ(ab.accept(c, testutil::kNow).status, core::AcceptResult::Status::kAccepted);
+        EXPECT_EQ(ab.tip()->hash(), c->hash());
+    }
+    // Binomial(400, 1/2): standard deviation 10; allow 4 of them.
+    EXPECT_NEAR(a_wins, kSeeds / 2, 40);
+}
+
+}  // namespace core_tie_break

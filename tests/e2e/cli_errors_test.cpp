@@ -186,13 +186,14 @@ TEST(CliErrors, BadFlag) {
     EXPECT_TRUE(contains(flag.err, "--fast")) << flag.err;
 }
 
-// What only building the world can tell (a strategy not simulated yet) is bad input too,
-// placed at the field's line like any scenario error.
+// What only building the world can tell (a strategy that needs a fixed difficulty) is bad
+// input too, placed at the field's line like any scenario error.
 TEST(CliErrors, ScenarioTheWorldCannotBuild) {
     ScratchDir dir;
     const std::string file = dir.write("selfish.yaml",
                                        "name: t\n"
                                        "duration: 1h\n"
+                                       "consensus: {retarget: {window: 10}}\n"
                                        "network:\n"
                                        "  nodes: 4\n"
                                        "mining:\n"
@@ -202,7 +203,8 @@ TEST(CliErrors, ScenarioTheWorldCannotBuild) {
         const BinaryRun r = run_chainsim(command_args(command, file, dir), dir);
         EXPECT_EQ(r.exit_code, kExitBadInput) << command;
         EXPECT_TRUE(contains(r.err, "invalid scenario " + file + ":\n" + file +
-                                        ":7:40: mining.1.strategy: strategy 'selfish'"))
+                                        ":8:40: mining.1.strategy: selfish needs a fixed "
+                                        "difficulty"))
             << r.err;
     }
 }

@@ -128,6 +128,7 @@ std::vector<std::string> contract_problems(const json& r) {
         c.string(p + "/nodes");
         c.string(p + "/strategy");
         c.number(p + "/hashrate_share");
+        c.number(p + "/hashrate_share_initial");
         c.integer(p + "/main_chain_blocks");
         c.number(p + "/revenue_share");
     }
@@ -136,7 +137,11 @@ std::vector<std::string> contract_problems(const json& r) {
         c.string(p + "/kind");
         c.integer(p + "/attempts");
         c.integer(p + "/successes");
+        c.number_or_null(p + "/success_rate");
+        c.number(p + "/hashrate_share");
+        c.number(p + "/revenue_share");
     }
+    c.array("/hashrate_timeline");
     for (std::size_t i = 0; i < r["expectations"].size(); ++i) {
         const std::string p = "/expectations/" + std::to_string(i);
         c.string(p + "/name");

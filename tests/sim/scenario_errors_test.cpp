@@ -37,7 +37,8 @@ TEST(ScenarioErrors, UnknownTopLevelKeyCountsTranspositionsAsTypos) {
 TEST(ScenarioErrors, UnknownKeyWithoutACloseMatch) {
     EXPECT_EQ(only_error(minimal_plus("consensus: {difficulty: 3}\n")),
               "test.yaml:5:13: consensus.difficulty: unknown key 'difficulty' in consensus; "
-              "expected one of: block_interval, pow_bits, block_reward, max_block_txs, retarget");
+              "expected one of: block_interval, pow_bits, block_reward, max_block_txs, retarget, "
+              "tie_break");
 }
 
 TEST(ScenarioErrors, UnknownParameterForATopologyKind) {
