@@ -84,9 +84,23 @@ Expected<RunOutcome> run_scenario(const Scenario& scenario, const RunConfig& con
     info.nodes = scenario.network.nodes;
     info.confirmations = scenario.report.confirmations;
     info.miners = miner_groups(scenario);
+    nlohmann::json network = network_json(result.network);
+    if (scenario.network.relay == Relay::kCompact) {
+        const CompactCounters& c = result.compact;
+        network["compact"] = {{"received", c.received},
+                              {"rebuilt_without_round_trip", c.rebuilt_without_round_trip},
+                              {"round_trips", c.round_trips},
+                              {"missing_txs", c.missing_txs},
+                              {"fetched_whole", c.fetched_whole},
+                              {"rebuilt_share", c.received == 0
+                                                    ? nlohmann::json(nullptr)
+                                                    : nlohmann::json(static_cast<double>(
+                                                          c.rebuilt_without_round_trip) /
+                                                                     c.received)}};
+    }
     info.extra = {{"trace_events", result.trace_events},
                   {"shared_validation", config.shared_validation},
-                  {"network", network_json(result.network)},
+                  {"network", std::move(network)},
                   {"blocks_rejected", result.blocks_rejected},
                   {"warnings", result.warnings}};
     if (outcome.divergence) {
