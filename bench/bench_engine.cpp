@@ -112,7 +112,11 @@ void BM_NetworkRelay(benchmark::State& state) {
     if (!sim::assign_latencies(topology, latency, latency_rng).ok()) state.SkipWithError("latency");
 
     sim::Scheduler scheduler;
-    sim::Network network(scheduler, std::move(topology), sim::LinkParams{20'000'000, 0.0},
+    sim::Network network(scheduler, std::move(topology), [] {
+                             sim::LinkParams p;
+                             p.bandwidth_bps = 20'000'000;
+                             return p;
+                         }(),
                          sim::Rng::stream(1, "loss"));
     sim::Rng rng = sim::Rng::stream(1, "bench");
     const Relay relay{&network, &rng};

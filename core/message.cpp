@@ -1,10 +1,20 @@
 #include "core/message.h"
 
+#include "core/compact.h"
+
 namespace core {
 
 namespace {
 constexpr std::size_t kEnvelope = 24;
+
+// Bitcoin's CompactSize length prefix.
+std::size_t compact_size(std::uint64_t n) {
+    if (n < 253) return 1;
+    if (n <= 0xffff) return 3;
+    if (n <= 0xffffffffULL) return 5;
+    return 9;
 }
+}  // namespace
 
 std::shared_ptr<const Message> Message::announce(const Hash256& hash, std::uint64_t height,
                                                  const U256& work) {
@@ -46,6 +56,63 @@ std::shared_ptr<const Message> Message::txs_message(std::vector<TransactionRef> 
     return m;
 }
 
+std::shared_ptr<const Message> Message::send_compact(bool high_bandwidth) {
+    auto m = std::make_shared<Message>();
+    m->kind = Kind::kSendCompact;
+    m->high_bandwidth = high_bandwidth;
+    return m;
+}
+
+std::shared_ptr<const Message> Message::get_compact(const Hash256& hash) {
+    auto m = std::make_shared<Message>();
+    m->kind = Kind::kGetCompact;
+    m->hash = hash;
+    return m;
+}
+
+std::shared_ptr<const Message> Message::compact_block(const Block& block, std::uint64_t nonce,
+                                                      std::uint64_t padding_txs,
+                                                      std::uint32_t padding_tx_bytes) {
+    auto m = std::make_shared<Message>();
+    m->kind = Kind::kCompactBlock;
+    m->hash = block.hash();
+    m->header = block.header();
+    m->nonce = nonce;
+    const ShortIdKey key = short_id_key(block.header(), nonce);
+    const std::vector<TransactionRef>& txs = block.txs();
+    if (!txs.empty()) m->txs.push_back(txs[0]);  // the coinbase, which no mempool holds
+    m->short_ids.reserve(txs.size() > 0 ? txs.size() - 1 : 0);
+    for (std::size_t i = 1; i < txs.size(); ++i)
+        m->short_ids.push_back(short_id(key, txs[i]->txid()));
+    m->padding_txs = padding_txs;
+    m->padding_tx_bytes = padding_tx_bytes;
+    return m;
+}
+
+std::shared_ptr<const Message> Message::get_block_txn(const Hash256& hash,
+                                                      std::vector<std::uint32_t> indexes,
+                                                      std::uint64_t padding_txs) {
+    auto m = std::make_shared<Message>();
+    m->kind = Kind::kGetBlockTxn;
+    m->hash = hash;
+    m->indexes = std::move(indexes);
+    m->padding_txs = padding_txs;
+    return m;
+}
+
+std::shared_ptr<const Message> Message::block_txn(const Hash256& hash,
+                                                  std::vector<TransactionRef> txs,
+                                                  std::uint64_t padding_txs,
+                                                  std::uint32_t padding_tx_bytes) {
+    auto m = std::make_shared<Message>();
+    m->kind = Kind::kBlockTxn;
+    m->hash = hash;
+    m->txs = std::move(txs);
+    m->padding_txs = padding_txs;
+    m->padding_tx_bytes = padding_tx_bytes;
+    return m;
+}
+
 std::size_t Message::wire_size() const {
     switch (kind) {
         case Kind::kAnnounce:
@@ -58,6 +125,36 @@ std::size_t Message::wire_size() const {
             return kEnvelope + tx->serialized_size();
         case Kind::kTxs: {
             std::size_t size = kEnvelope + 4;
+            for (const auto& t : txs)
+                size += t->serialized_size();
+            return size;
+        }
+        case Kind::kSendCompact:
+            return kEnvelope + 1 + 8;  // announce flag, version
+        case Kind::kGetCompact:
+            return kEnvelope + 32;
+        case Kind::kCompactBlock: {
+            const std::uint64_t ids = short_ids.size() + padding_txs;
+            std::size_t size = kEnvelope + BlockHeader::kSize + 8 + compact_size(ids) + 6 * ids +
+                               compact_size(txs.size());
+            for (const auto& t : txs)
+                size += 1 + t->serialized_size();  // differential index, then the tx
+            return size;
+        }
+        case Kind::kGetBlockTxn: {
+            // Differential indexes: one CompactSize each (padding gaps counted as one byte).
+            std::size_t size = kEnvelope + 32 + compact_size(indexes.size() + padding_txs) +
+                               static_cast<std::size_t>(padding_txs);
+            std::uint32_t previous = 0;
+            for (std::size_t i = 0; i < indexes.size(); ++i) {
+                size += compact_size(i == 0 ? indexes[i] : indexes[i] - previous - 1);
+                previous = indexes[i];
+            }
+            return size;
+        }
+        case Kind::kBlockTxn: {
+            std::size_t size = kEnvelope + 32 + compact_size(txs.size() + padding_txs) +
+                               static_cast<std::size_t>(padding_txs) * padding_tx_bytes;
             for (const auto& t : txs)
                 size += t->serialized_size();
             return size;
@@ -78,6 +175,16 @@ const char* message_kind_name(Message::Kind kind) {
             return "tx";
         case Message::Kind::kTxs:
             return "txs";
+        case Message::Kind::kSendCompact:
+            return "sendcmpct";
+        case Message::Kind::kGetCompact:
+            return "get-compact";
+        case Message::Kind::kCompactBlock:
+            return "cmpctblock";
+        case Message::Kind::kGetBlockTxn:
+            return "getblocktxn";
+        case Message::Kind::kBlockTxn:
+            return "blocktxn";
     }
     return "unknown";
 }

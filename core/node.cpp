@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "core/compact.h"
 #include "core/pow.h"
 
 namespace core {
@@ -38,10 +39,28 @@ void Node::on_message(PeerId from, const Message& message) {
         case Message::Kind::kTxs:
             handle_txs(from, message.txs);
             break;
+        case Message::Kind::kSendCompact:
+            handle_send_compact(from, message);
+            break;
+        case Message::Kind::kGetCompact:
+            handle_get_compact(from, message);
+            break;
+        case Message::Kind::kCompactBlock:
+            handle_compact_block(from, message);
+            break;
+        case Message::Kind::kGetBlockTxn:
+            handle_get_block_txn(from, message);
+            break;
+        case Message::Kind::kBlockTxn:
+            handle_block_txn(from, message);
+            break;
     }
 }
 
 void Node::on_peer_connected(PeerId peer) {
+    // A new connection: compact-relay choices made over the old one are gone on both ends.
+    std::erase(high_bandwidth_chosen_, peer);
+    std::erase(high_bandwidth_to_, peer);
     const BlockIndex* tip = chain_.tip();
     while (tip->parent != nullptr && withheld(tip->hash()))
         tip = tip->parent;  // the best block this node has made public
@@ -68,7 +87,7 @@ void Node::handle_announce(PeerId from, const Message& m) {
         }
         return;
     }
-    request_block(m.hash, from);
+    request_block(m.hash, from, config_.relay == RelayMode::kCompact);
 }
 
 void Node::handle_get_block(PeerId from, const Message& m) {
@@ -141,11 +160,179 @@ AcceptResult Node::process_block(const BlockRef& block, PeerId from, std::int64_
             relay_block(added, from);
         }
     }
+    if (config_.relay == RelayMode::kCompact && from != kLocal && r.tip_change) {
+        prefer_high_bandwidth(from);
+    }
     return r;
+}
+
+// --- Compact relay (BIP152) ---------------------------------------------------------------
+
+void Node::prefer_high_bandwidth(PeerId peer) {
+    if (config_.compact.high_bandwidth_peers <= 0) return;
+    auto it = std::find(high_bandwidth_chosen_.begin(), high_bandwidth_chosen_.end(), peer);
+    if (it != high_bandwidth_chosen_.end()) {
+        // Already chosen: it becomes the most recent.
+        high_bandwidth_chosen_.erase(it);
+        high_bandwidth_chosen_.push_back(peer);
+        return;
+    }
+    high_bandwidth_chosen_.push_back(peer);
+    transport_.send(peer, Message::send_compact(true));
+    if (high_bandwidth_chosen_.size() > static_cast<std::size_t>(config_.compact.high_bandwidth_peers)) {
+        const PeerId oldest = high_bandwidth_chosen_.front();
+        high_bandwidth_chosen_.erase(high_bandwidth_chosen_.begin());
+        transport_.send(oldest, Message::send_compact(false));
+    }
+}
+
+void Node::handle_send_compact(PeerId from, const Message& m) {
+    auto it = std::lower_bound(high_bandwidth_to_.begin(), high_bandwidth_to_.end(), from);
+    const bool listed = it != high_bandwidth_to_.end() && *it == from;
+    if (m.high_bandwidth && !listed) high_bandwidth_to_.insert(it, from);
+    if (!m.high_bandwidth && listed) high_bandwidth_to_.erase(it);
+}
+
+MessagePtr Node::compact_message(const BlockRef& block) {
+    if (last_compact_ && last_compact_->hash == block->hash()) return last_compact_;
+    const CompactConfig& c = config_.compact;
+    const std::uint64_t real = block->serialized_size();
+    const std::uint64_t padding_txs =
+        c.block_size > real && c.padding_tx_bytes > 0 ? (c.block_size - real) / c.padding_tx_bytes
+                                                      : 0;
+    // The short-id nonce: any value the sender picks; the node id keeps it reproducible.
+    last_compact_ = Message::compact_block(*block, static_cast<std::uint64_t>(id_), padding_txs,
+                                           c.padding_tx_bytes);
+    return last_compact_;
+}
+
+void Node::handle_get_compact(PeerId from, const Message& m) {
+    const BlockIndex* index = chain_.find(m.hash);
+    if (index == nullptr || chain_.invalid(index)) return;
+    transport_.send(from, compact_message(index->block));
+}
+
+void Node::handle_compact_block(PeerId from, const Message& m) {
+    if (chain_.knows(m.hash)) return;
+    if (auto it = partial_.find(m.hash); it != partial_.end()) {
+        // Already rebuilding it: start over only with the peer we last asked for it, or when
+        // the one we are waiting for went quiet.
+        auto req = requests_.find(m.hash);
+        const bool asked = req != requests_.end() && req->second.peer == from;
+        if (!asked && clock_.now() - it->second.asked_at < config_.block_request_timeout) return;
+        partial_.erase(it);
+    }
+    if (m.txs.size() != 1 || !m.txs[0]) {
+        // Not the form this node sends (the coinbase alone prefilled): fetch it whole.
+        if (observer_) observer_->on_compact_block(id_, m.hash, 0, true);
+        request_block_whole(from, m.hash);
+        return;
+    }
+
+    // Rebuild from the mempool: index it by short id under this block's key; an id that two
+    // pending transactions share is ambiguous and fetched like a missing one.
+    const ShortIdKey key = short_id_key(m.header, m.nonce);
+    std::unordered_map<std::uint64_t, TransactionRef> by_short_id;
+    std::vector<std::uint64_t> ambiguous;
+    if (!m.short_ids.empty()) {
+        for (const TransactionRef& tx : mempool_.sorted()) {
+            const std::uint64_t id = short_id(key, tx->txid());
+            if (!by_short_id.emplace(id, tx).second) ambiguous.push_back(id);
+        }
+    }
+    std::vector<TransactionRef> txs(1 + m.short_ids.size());
+    txs[0] = m.txs[0];
+    std::vector<std::uint32_t> missing;
+    for (std::size_t i = 0; i < m.short_ids.size(); ++i) {
+        const std::uint64_t id = m.short_ids[i];
+        auto found = by_short_id.find(id);
+        if (found != by_short_id.end() &&
+            std::find(ambiguous.begin(), ambiguous.end(), id) == ambiguous.end()) {
+            txs[i + 1] = found->second;
+        } else {
+            missing.push_back(static_cast<std::uint32_t>(i + 1));
+        }
+    }
+    const std::uint64_t padding_missing =
+        missing_padding(m.hash, id_, m.padding_txs, config_.compact.miss_rate);
+    if (observer_) observer_->on_compact_block(id_, m.hash, missing.size() + padding_missing, false);
+    if (missing.empty() && padding_missing == 0) {
+        complete_compact(from, m.header, std::move(txs));
+        return;
+    }
+    transport_.send(from, Message::get_block_txn(m.hash, missing, padding_missing));
+    partial_.emplace(m.hash, PartialBlock{from, m.header, std::move(txs), std::move(missing),
+                                          padding_missing, clock_.now()});
+}
+
+void Node::handle_get_block_txn(PeerId from, const Message& m) {
+    const BlockIndex* index = chain_.find(m.hash);
+    if (index == nullptr || chain_.invalid(index)) return;
+    const std::vector<TransactionRef>& txs = index->block->txs();
+    std::vector<TransactionRef> wanted;
+    wanted.reserve(m.indexes.size());
+    for (std::uint32_t i : m.indexes) {
+        if (i >= txs.size()) return;  // not a request for this block: ignore it
+        wanted.push_back(txs[i]);
+    }
+    transport_.send(from, Message::block_txn(m.hash, std::move(wanted), m.padding_txs,
+                                             config_.compact.padding_tx_bytes));
+}
+
+void Node::handle_block_txn(PeerId from, const Message& m) {
+    auto it = partial_.find(m.hash);
+    if (it == partial_.end() || it->second.peer != from) return;
+    PartialBlock partial = std::move(it->second);
+    partial_.erase(it);
+    if (m.txs.size() != partial.missing.size() || m.padding_txs != partial.padding_missing) {
+        request_block_whole(from, m.hash);
+        return;
+    }
+    for (std::size_t i = 0; i < m.txs.size(); ++i)
+        partial.txs[partial.missing[i]] = m.txs[i];
+    complete_compact(from, partial.header, std::move(partial.txs));
+}
+
+void Node::complete_compact(PeerId from, const BlockHeader& header,
+                            std::vector<TransactionRef> txs) {
+    const Hash256 hash = header.hash();
+    if (std::any_of(txs.begin(), txs.end(), [](const TransactionRef& t) { return !t; }) ||
+        compute_merkle_root(txs) != header.merkle_root) {
+        // A short id matched the wrong transaction: BIP152 falls back to the full block.
+        if (observer_) observer_->on_compact_block(id_, hash, 0, true);
+        request_block_whole(from, hash);
+        return;
+    }
+    handle_block(from, Block::make(header, std::move(txs)));
+}
+
+void Node::request_block_whole(PeerId from, const Hash256& hash) {
+    auto req = requests_.find(hash);
+    if (req != requests_.end()) {
+        clock_.cancel(req->second.timer);
+        requests_.erase(req);
+    }
+    request_block(hash, from);
 }
 
 void Node::relay_block(const BlockRef& block, PeerId except) {
     MessagePtr message;
+    if (config_.relay == RelayMode::kCompact) {
+        const BlockIndex* index = chain_.find(block->hash());
+        const MessagePtr announce =
+            Message::announce(block->hash(), index->height, index->chain_work);
+        MessagePtr compact;
+        for (PeerId peer : transport_.peers()) {
+            if (peer == except) continue;
+            if (std::binary_search(high_bandwidth_to_.begin(), high_bandwidth_to_.end(), peer)) {
+                if (!compact) compact = compact_message(block);
+                transport_.send(peer, compact);
+            } else {
+                transport_.send(peer, announce);
+            }
+        }
+        return;
+    }
     if (config_.relay == RelayMode::kPush) {
         message = Message::block_message(block);
     } else {
@@ -155,12 +342,12 @@ void Node::relay_block(const BlockRef& block, PeerId except) {
     relay(message, except);
 }
 
-void Node::request_block(const Hash256& hash, PeerId peer) {
+void Node::request_block(const Hash256& hash, PeerId peer, bool compact) {
     if (requests_.count(hash) != 0) return;
-    transport_.send(peer, Message::get_block(hash));
+    transport_.send(peer, compact ? Message::get_compact(hash) : Message::get_block(hash));
     TimerId timer =
         clock_.after(config_.block_request_timeout, [this, hash] { on_request_timeout(hash); });
-    requests_.emplace(hash, Request{peer, timer, {}});
+    requests_.emplace(hash, Request{peer, timer, {}, compact});
 }
 
 void Node::on_request_timeout(const Hash256& hash) {
@@ -169,11 +356,13 @@ void Node::on_request_timeout(const Hash256& hash) {
     Request& r = it->second;
     if (r.alternatives.empty()) {
         requests_.erase(it);
+        partial_.erase(hash);
         return;
     }
     r.peer = r.alternatives.front();
     r.alternatives.erase(r.alternatives.begin());
-    transport_.send(r.peer, Message::get_block(hash));
+    partial_.erase(hash);  // a half-rebuilt block waits on the peer that timed out
+    transport_.send(r.peer, r.compact ? Message::get_compact(hash) : Message::get_block(hash));
     r.timer =
         clock_.after(config_.block_request_timeout, [this, hash] { on_request_timeout(hash); });
 }
@@ -295,6 +484,10 @@ BlockRef Node::solve(const BlockRef& tmpl) const {
 
 void Node::restart() {
     mempool_.clear();
+    partial_.clear();
+    high_bandwidth_chosen_.clear();
+    high_bandwidth_to_.clear();
+    last_compact_.reset();
     for (auto& [hash, request] : requests_)
         clock_.cancel(request.timer);
     requests_.clear();

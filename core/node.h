@@ -18,6 +18,14 @@
 // Withholding. A mining strategy may keep a found block private (keep_block): the node
 // adds it to its own chain but never relays, announces or serves it until publish_block.
 //
+// kCompact is BIP152 (docs/relay.md, "Compact relay"): a node asks the (up to)
+// `compact.high_bandwidth_peers` peers that most recently gave it a new tip block to send it
+// new blocks as compact blocks at once (sendcmpct on); everyone else gets an announce and asks
+// for the compact block (get-compact). A compact block is the header, the coinbase and a 6-byte
+// short id per other transaction; the receiver rebuilds the block from its own mempool and asks
+// the sender for what it lacks (getblocktxn / blocktxn: one more round trip). A block that
+// will not rebuild (short-id collision, wrong merkle root) is fetched whole.
+//
 // Single-threaded: every call, timer and message for one node runs on one thread.
 #pragma once
 
@@ -76,9 +84,24 @@ class NodeObserver {
     virtual void on_tx_accepted(int /*node*/, const TransactionRef& /*tx*/, PeerId /*from*/) {}
     virtual void on_tx_rejected(int /*node*/, const TransactionRef& /*tx*/, PeerId /*from*/,
                                 const ValidationResult& /*why*/) {}
+    // A compact block for an unknown block arrived and was rebuilt from the mempool alone
+    // (`missing` = 0) or needs `missing` transactions fetched (real and padding); `whole`
+    // when it would not rebuild and the full block is fetched instead.
+    virtual void on_compact_block(int /*node*/, const Hash256& /*block*/, std::uint64_t /*missing*/,
+                                  bool /*whole*/) {}
 };
 
-enum class RelayMode { kAnnounce, kPush };
+enum class RelayMode { kAnnounce, kPush, kCompact };
+
+// kCompact relay settings.
+struct CompactConfig {
+    int high_bandwidth_peers = 3;  // peers asked for high-bandwidth mode (BIP152: at most 3)
+    // Blocks the simulator counts at `block_size` bytes carry the difference to their real
+    // size as padding: padding / padding_tx_bytes virtual transactions no mempool holds.
+    std::uint64_t block_size = 0;         // 0: no padding
+    std::uint32_t padding_tx_bytes = 500;  // bytes per virtual transaction; > 0
+    double miss_rate = 0;  // share of the padding a receiver lacks (core/compact.h); 0..1
+};
 
 struct NodeConfig {
     RelayMode relay = RelayMode::kAnnounce;  // how new blocks travel (see above)
@@ -88,6 +111,7 @@ struct NodeConfig {
     std::int64_t unix_time_at_zero = 0;
     // How long to wait for a requested block before asking another peer that has it.
     Nanos block_request_timeout = 5 * kSecond;
+    CompactConfig compact;
     ChainOptions chain;
     MempoolOptions mempool;
 };
@@ -150,6 +174,16 @@ class Node {
         PeerId peer;                       // asked
         TimerId timer;                     // its timeout
         std::vector<PeerId> alternatives;  // other peers that announced it
+        bool compact = false;              // asked with get-compact rather than get-block
+    };
+    // A compact block being rebuilt: what the mempool had, and what was asked of `peer`.
+    struct PartialBlock {
+        PeerId peer;
+        BlockHeader header;
+        std::vector<TransactionRef> txs;  // the block's transactions, null where missing
+        std::vector<std::uint32_t> missing;
+        std::uint64_t padding_missing = 0;
+        Nanos asked_at = 0;
     };
 
     void handle_announce(PeerId from, const Message& m);
@@ -161,9 +195,23 @@ class Node {
                                bool relay = true);
     BlockRef solve(const BlockRef& tmpl) const;
     void relay_block(const BlockRef& block, PeerId except);
-    void request_block(const Hash256& hash, PeerId peer);
+    void request_block(const Hash256& hash, PeerId peer, bool compact = false);
     void on_request_timeout(const Hash256& hash);
     void handle_txs(PeerId from, const std::vector<TransactionRef>& txs);
+    void handle_send_compact(PeerId from, const Message& m);
+    void handle_get_compact(PeerId from, const Message& m);
+    void handle_compact_block(PeerId from, const Message& m);
+    void handle_get_block_txn(PeerId from, const Message& m);
+    void handle_block_txn(PeerId from, const Message& m);
+    // A block rebuilt from a compact block: checked against its merkle root, then processed
+    // as if it had arrived whole; a mismatch fetches it whole from `from`.
+    // Drops any request for `hash` and asks `from` for the whole block.
+    void request_block_whole(PeerId from, const Hash256& hash);
+    void complete_compact(PeerId from, const BlockHeader& header, std::vector<TransactionRef> txs);
+    // The compact form of `block` this node sends (cached for the last block).
+    MessagePtr compact_message(const BlockRef& block);
+    // BIP152's choice of high-bandwidth peers: `peer` just gave us a new tip block.
+    void prefer_high_bandwidth(PeerId peer);
     // Mempool admission, reported to the observer; no relay.
     ValidationResult admit_tx(const TransactionRef& tx, PeerId from);
     ValidationResult process_tx(const TransactionRef& tx, PeerId from);
@@ -178,6 +226,11 @@ class Node {
     Mempool mempool_;
     std::unordered_map<Hash256, Request> requests_;  // lookups only
     std::unordered_set<Hash256> withheld_;            // lookups only
+    // Compact relay.
+    std::unordered_map<Hash256, PartialBlock> partial_;  // lookups only
+    std::vector<PeerId> high_bandwidth_chosen_;  // we asked them; oldest first
+    std::vector<PeerId> high_bandwidth_to_;      // they asked us; ascending
+    MessagePtr last_compact_;
 };
 
 }  // namespace core

@@ -179,6 +179,14 @@ void HttpTransport::send(core::PeerId to, core::MessagePtr message) {
             });
             return;
         }
+        case core::Message::Kind::kSendCompact:
+        case core::Message::Kind::kGetCompact:
+        case core::Message::Kind::kCompactBlock:
+        case core::Message::Kind::kGetBlockTxn:
+        case core::Message::Kind::kBlockTxn:
+            // Live nodes relay by push (live_node.cpp); compact relay has no HTTP form.
+            ++peers_[static_cast<std::size_t>(to)].dropped;
+            return;
     }
 }
 

@@ -109,7 +109,8 @@ sim::Status LiveNetwork::build() {
         }
     }
     const sim::NetworkSpec& net = scenario_.network;
-    if (net.bandwidth_bps != 0 || net.loss != 0 || net.processing.per_block != 0 ||
+    if (net.bandwidth_bps != 0 || net.node_bandwidth.limited() || net.loss != 0 ||
+        net.processing.per_block != 0 ||
         net.processing.per_tx != 0 || net.latency.kind != sim::LatencySpec::Kind::kDistribution ||
         net.latency.distribution.dist != sim::LatencyDist::kConstant ||
         net.latency.distribution.value != 50 * core::kMillisecond) {

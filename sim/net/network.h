@@ -9,6 +9,15 @@
 //       transfer = ceil(size_bytes * 8 * 1e9 / bandwidth_bps) ns   (0 when bandwidth is 0)
 //       delivery = start + transfer + link latency
 //     A message lost to `loss` still occupies the link (it was sent, then lost).
+//   - Per-node bandwidth (LinkParams::upload_bps / download_bps non-empty) replaces the timing
+//     above by a shared model (docs/relay.md, "Bandwidth"): messages on one directed link still
+//     go one at a time, in order; the message at the head of each directed link is a transfer
+//     that shares its sender's upload with the sender's other active transfers and its
+//     receiver's download with the receiver's other active transfers:
+//       rate = min(link bandwidth, upload(from) / active_up(from), download(to) / active_down(to))
+//     (each term only when limited), recomputed for every transfer of a node whenever one of
+//     that node's transfers starts or ends; delivery = end of the transfer + link latency.
+//     Without per-node bandwidth the FIFO timing above holds exactly as it always has.
 //   - A message is delivered only if its link stayed usable from send to delivery: every fault
 //     that makes a link unusable bumps the link's generation, and a delivery whose generation
 //     is stale is dropped (counted as dropped_in_flight). That also clears the link's transfer
@@ -26,6 +35,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string_view>
 #include <vector>
 
 #include "core/time.h"
@@ -41,7 +51,62 @@ namespace sim {
 struct LinkParams {
     std::uint64_t bandwidth_bps = 0;  // when > 0, every link's bandwidth; 0 keeps each link's own
     double loss = 0.0;                // probability that a message is lost, in [0, 1]
+    // Per-node bandwidth in bits per second, one entry per node (0 = unlimited), or empty for
+    // none. Either non-empty switches the network to the shared model (see the contract).
+    std::vector<std::uint64_t> upload_bps;
+    std::vector<std::uint64_t> download_bps;
 };
+
+// --- Per-node bandwidth specs (`network.bandwidth: {upload, download}`) ---
+
+enum class RateDist { kConstant, kUniform, kNormal, kLognormal, kPareto };
+
+// A per-node rate distribution in bits per second, sampled once per node. Only the fields of
+// `dist` are used.
+struct RateDistribution {
+    RateDist dist = RateDist::kConstant;
+    double value = 0;   // constant; > 0
+    double min = 0;     // uniform; 0 < min <= max
+    double max = 0;     // uniform
+    double mean = 0;    // normal: mean before clamping; > 0
+    double stddev = 0;  // normal; >= 0
+    double median = 0;  // lognormal: exp(mu); > 0
+    double sigma = 0;   // lognormal: stddev of ln(rate); >= 0
+    double scale = 0;   // pareto: the minimum rate; > 0
+    double shape = 0;   // pareto: tail index; > 0
+};
+
+// One direction (upload or download) of every node's bandwidth.
+struct NodeRateSpec {
+    enum class Kind { kUnlimited, kDistribution, kRegions };
+    Kind kind = Kind::kUnlimited;
+    RateDistribution distribution;             // kDistribution: every node draws from it
+    std::vector<RateDistribution> by_region;   // kRegions: one per latency region, by index
+};
+
+struct NodeBandwidthSpec {
+    NodeRateSpec upload;
+    NodeRateSpec download;
+    bool limited() const {
+        return upload.kind != NodeRateSpec::Kind::kUnlimited ||
+               download.kind != NodeRateSpec::Kind::kUnlimited;
+    }
+};
+
+// Samples are rounded and clamped to [kMinNodeRate, kMaxNodeRate] bits per second.
+inline constexpr std::uint64_t kMinNodeRate = 1'000;                      // 1 kbps
+inline constexpr std::uint64_t kMaxNodeRate = 1'000'000'000'000'000ULL;  // 1 Pbps
+
+std::string_view rate_dist_name(RateDist dist);
+Status validate(const RateDistribution& distribution);
+// `regions` is the number of latency regions (0 when the latency has none).
+Status validate(const NodeRateSpec& spec, int regions);
+
+// One rate per node: node i's from its region's entry (node_region[i]) or the distribution.
+// Draws from `rng` in node order (constants draw nothing); kUnlimited gives all zeros.
+// REQUIRES: validate(spec, regions).ok(), and node_region has `nodes` entries for kRegions.
+std::vector<std::uint64_t> sample_node_rates(const NodeRateSpec& spec, int nodes,
+                                             const std::vector<int>& node_region, Rng& rng);
 
 struct NetworkCounters {
     std::uint64_t sent = 0;               // send() calls
@@ -100,6 +165,7 @@ class Network {
     int node_count() const { return topology_.node_count(); }
 
   private:
+    static constexpr std::uint32_t kNoSlot = ~0u;
     struct LinkState {
         core::Nanos latency = 0;
         std::uint64_t bandwidth_bps = 0;
@@ -107,13 +173,29 @@ class Network {
         std::uint32_t generation = 0;
         bool cut = false;
     };
+    // A message on the shared-bandwidth path, from send until its last bit leaves (then it
+    // becomes an InFlight for the latency).
+    struct Transfer {
+        Callback on_delivery;
+        int from = 0;
+        int to = 0;
+        std::uint32_t link = 0;
+        std::uint32_t generation = 0;
+        std::uint32_t next = kNoSlot;  // next on the same directed link, or next free slot
+        std::uint32_t up_pos = kNoSlot;    // index in uploading_[from] while active
+        std::uint32_t down_pos = kNoSlot;  // index in downloading_[to] while active
+        double remaining_bits = 0;
+        double rate_bps = 0;  // 0 until active; infinity when nothing limits it
+        core::Nanos settled_at = 0;
+        EventId done;
+        bool lost = false;
+    };
     struct InFlight {
         Callback on_delivery;
         std::uint32_t link = 0;
         std::uint32_t generation = 0;
         std::uint32_t next_free = 0;
     };
-    static constexpr std::uint32_t kNoSlot = ~0u;
 
     bool usable(int link) const;
     // The id of the link from `from` to `to`, or -1: a search of from's neighbours in the
@@ -126,6 +208,25 @@ class Network {
     std::vector<int> all_links() const;
     std::vector<int> links_of(int node) const;
     void deliver(std::uint32_t slot);
+    // Latency leg: delivers `on_delivery` over `link` at `at` unless the link's generation
+    // moves on first.
+    void schedule_delivery(core::Nanos at, std::uint32_t link, Callback on_delivery);
+
+    // Shared bandwidth.
+    bool shared() const { return !upload_bps_.empty(); }
+    void send_shared(int from, int to, std::uint32_t link, std::uint64_t size_bytes,
+                     Callback on_delivery, bool lost);
+    void start_transfer(std::uint32_t slot);
+    void finish_transfer(std::uint32_t slot);
+    // Brings every active transfer of the node's upload (or download) up to now.
+    void settle(const std::vector<std::uint32_t>& active);
+    // Recomputes the rates of `active` and reschedules the ones that changed.
+    void reshare(const std::vector<std::uint32_t>& active);
+    double share_rate(const Transfer& t) const;
+    void deactivate(std::uint32_t slot);
+    void free_transfer(std::uint32_t slot);
+    // Drops every transfer on the link (both directions), as a fault does.
+    void abort_transfers(int link);
 
     Scheduler& scheduler_;
     Topology topology_;
@@ -144,6 +245,16 @@ class Network {
     std::vector<InFlight> in_flight_;  // slab of messages in flight
     std::uint32_t free_head_ = kNoSlot;
     std::uint64_t in_flight_count_ = 0;
+
+    // Shared bandwidth (empty without per-node bandwidth).
+    std::vector<std::uint64_t> upload_bps_;    // by node; 0 = unlimited
+    std::vector<std::uint64_t> download_bps_;  // by node; 0 = unlimited
+    std::vector<Transfer> transfers_;          // slab
+    std::uint32_t free_transfer_ = kNoSlot;
+    std::vector<std::uint32_t> queue_head_;    // by directed link (2 * link + direction)
+    std::vector<std::uint32_t> queue_tail_;
+    std::vector<std::vector<std::uint32_t>> uploading_;    // by node: active transfers out
+    std::vector<std::vector<std::uint32_t>> downloading_;  // by node: active transfers in
     NetworkCounters counters_;
 };
 

@@ -231,13 +231,175 @@ void read_processing(const Field& field, ProcessingSpec& out) {
     if (auto t = field["per_kb"].read_duration()) out.per_kb = *t;
 }
 
+// One bandwidth distribution: `50Mbps` or {dist: lognormal, median: 6.7Mbps, sigma: 0.5}.
+bool read_rate_distribution(const Field& field, RateDistribution& out) {
+    out = RateDistribution{};
+    if (field.is_scalar()) {
+        auto value = field.read_bandwidth();
+        if (!value) return false;
+        out.value = static_cast<double>(*value);
+    } else {
+        if (!field.expect_map()) return false;
+        if (!field["dist"].require("dist: lognormal")) return false;
+        using D = RateDist;
+        auto dist = read_enum(field["dist"],
+                              {D::kConstant, D::kUniform, D::kNormal, D::kLognormal, D::kPareto},
+                              rate_dist_name);
+        if (!dist) return false;
+        out.dist = *dist;
+        const std::string owner = "bandwidth dist " + std::string(rate_dist_name(*dist));
+        bool ok = true;
+        auto rate = [&](const char* name, std::string_view example, double& target) {
+            if (!field[name].require(example)) {
+                ok = false;
+            } else if (auto v = field[name].read_bandwidth()) {
+                target = static_cast<double>(*v);
+            } else {
+                ok = false;
+            }
+        };
+        auto number = [&](const char* name, std::string_view example, double& target) {
+            if (!field[name].require(example)) {
+                ok = false;
+            } else if (auto v = field[name].read_number(
+                           0, std::numeric_limits<double>::infinity(), name == std::string("shape"))) {
+                target = *v;
+            } else {
+                ok = false;
+            }
+        };
+        switch (*dist) {
+            case D::kConstant:
+                ok = field.check_keys({"dist", "value"}, owner);
+                rate("value", "value: 50Mbps", out.value);
+                break;
+            case D::kUniform:
+                ok = field.check_keys({"dist", "min", "max"}, owner);
+                rate("min", "min: 10Mbps", out.min);
+                rate("max", "max: 100Mbps", out.max);
+                break;
+            case D::kNormal:
+                ok = field.check_keys({"dist", "mean", "stddev"}, owner);
+                rate("mean", "mean: 50Mbps", out.mean);
+                rate("stddev", "stddev: 10Mbps", out.stddev);
+                break;
+            case D::kLognormal:
+                ok = field.check_keys({"dist", "median", "sigma"}, owner);
+                rate("median", "median: 50Mbps", out.median);
+                number("sigma", "sigma: 0.5", out.sigma);
+                break;
+            case D::kPareto:
+                ok = field.check_keys({"dist", "scale", "shape"}, owner);
+                rate("scale", "scale: 10Mbps", out.scale);
+                number("shape", "shape: 2", out.shape);
+                break;
+        }
+        if (!ok) return false;
+    }
+    if (Status status = validate(out); !status) {
+        field.error(status.error());
+        return false;
+    }
+    return true;
+}
+
+// One direction of per-node bandwidth: a value, a distribution, or {regions: {name: ...}}.
+void read_node_rate(const Field& field, const LatencySpec& latency, NodeRateSpec& out) {
+    if (!field.present()) return;
+    if (field.is_map() && field["regions"].present()) {
+        if (!field.check_keys({"regions"}, "bandwidth by region")) return;
+        const Field table = field["regions"];
+        if (latency.kind != LatencySpec::Kind::kRegions) {
+            table.error("bandwidth by region needs latency regions (network.latency.regions) "
+                        "to name them");
+            return;
+        }
+        if (!table.expect_map()) return;
+        const std::vector<std::string>& names = latency.regions.names;
+        std::vector<RateDistribution> by_region(names.size());
+        std::vector<char> given(names.size(), 0);
+        bool ok = true;
+        for (const MapEntry& entry : table.entries()) {
+            const std::string name = entry.key_field.scalar();
+            auto it = std::find(names.begin(), names.end(), name);
+            if (it == names.end()) {
+                std::vector<std::string_view> views(names.begin(), names.end());
+                entry.key_field.error(concat("expected a latency region (", join_names(views),
+                                             "), got ", entry.key_field.got()));
+                ok = false;
+                continue;
+            }
+            const auto index = static_cast<std::size_t>(it - names.begin());
+            given[index] = 1;
+            if (!read_rate_distribution(entry.value, by_region[index])) ok = false;
+        }
+        for (std::size_t r = 0; r < names.size() && ok; ++r) {
+            if (!given[r]) {
+                table.error("region '" + names[r] +
+                            "' has no bandwidth; give one for every latency region");
+                ok = false;
+            }
+        }
+        if (!ok) return;
+        out.kind = NodeRateSpec::Kind::kRegions;
+        out.by_region = std::move(by_region);
+        return;
+    }
+    RateDistribution d;
+    if (!read_rate_distribution(field, d)) return;
+    out.kind = NodeRateSpec::Kind::kDistribution;
+    out.distribution = d;
+}
+
+// `bandwidth: 20Mbps` (every link) or {upload: ..., download: ..., link: ...} (per node).
+void read_bandwidth(const Field& field, NetworkSpec& out) {
+    if (!field.present()) return;
+    if (field.is_scalar()) {
+        if (auto bandwidth = field.read_bandwidth()) out.bandwidth_bps = *bandwidth;
+        return;
+    }
+    if (!field.is_map()) {
+        field.expected("a link bandwidth such as 20Mbps, or {upload: 10Mbps, download: 50Mbps}");
+        return;
+    }
+    field.check_keys({"upload", "download", "link"}, "network.bandwidth");
+    if (!field["upload"].present() && !field["download"].present()) {
+        field.error("give upload, download or both (or a scalar link bandwidth such as 20Mbps)");
+        return;
+    }
+    if (auto link = field["link"].read_bandwidth()) out.bandwidth_bps = *link;
+    read_node_rate(field["upload"], out.latency, out.node_bandwidth.upload);
+    read_node_rate(field["download"], out.latency, out.node_bandwidth.download);
+}
+
+void read_compact(const Field& field, NetworkSpec& out) {
+    if (!field.present() || !field.expect_map()) return;
+    field.check_keys({"miss_rate", "padding_tx_size", "high_bandwidth_peers"}, "network.compact");
+    if (out.relay != Relay::kCompact) {
+        field.error("network.compact applies to relay: compact only");
+        return;
+    }
+    if (auto rate = field["miss_rate"].read_number(0, 1)) out.compact.miss_rate = *rate;
+    if (auto size = field["padding_tx_size"].read_size()) {
+        if (*size == 0 || *size > 1'000'000) {
+            field["padding_tx_size"].expected("a size from 1B to 1MB");
+        } else {
+            out.compact.padding_tx_bytes = static_cast<std::uint32_t>(*size);
+        }
+    }
+    if (auto peers = field["high_bandwidth_peers"].read_int(0, 8)) {
+        out.compact.high_bandwidth_peers = static_cast<int>(*peers);
+    }
+}
+
 }  // namespace
 
 void read_network(const Field& field, NetworkSpec& out) {
     out.nodes = 0;
     if (!field.expect_map()) return;
     field.check_keys(
-        {"nodes", "topology", "latency", "relay", "bandwidth", "loss", "block_size", "processing"},
+        {"nodes", "topology", "latency", "relay", "bandwidth", "loss", "block_size", "processing",
+         "compact"},
         "network");
     if (field["nodes"].require("nodes: 100")) {
         if (auto nodes = field["nodes"].read_int(1, kMaxNodes))
@@ -245,13 +407,14 @@ void read_network(const Field& field, NetworkSpec& out) {
     }
     read_topology(field["topology"], out.nodes, out.topology, out.topology_defaulted);
     (void)read_latency(field["latency"], out.nodes, out.latency);
-    if (auto relay = read_enum(field["relay"], {Relay::kAnnounce, Relay::kPush}, relay_name)) {
+    if (auto relay = read_enum(field["relay"], {Relay::kAnnounce, Relay::kPush, Relay::kCompact}, relay_name)) {
         out.relay = *relay;
     }
-    if (auto bandwidth = field["bandwidth"].read_bandwidth()) out.bandwidth_bps = *bandwidth;
+    read_bandwidth(field["bandwidth"], out);
     if (auto loss = field["loss"].read_number(0, 1, false, true)) out.loss = *loss;
     if (auto size = field["block_size"].read_size()) out.block_size_bytes = *size;
     read_processing(field["processing"], out.processing);
+    read_compact(field["compact"], out);
 }
 
 }  // namespace sim::scenario_internal

@@ -26,6 +26,8 @@ std::string_view relay_name(Relay relay) {
     switch (relay) {
         case Relay::kAnnounce:
             return "announce";
+        case Relay::kCompact:
+            return "compact";
         case Relay::kPush:
             return "push";
     }

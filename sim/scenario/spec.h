@@ -12,6 +12,7 @@
 #include "core/params.h"
 #include "core/time.h"
 #include "sim/net/latency.h"
+#include "sim/net/network.h"
 #include "sim/net/topology.h"
 
 namespace sim {
@@ -37,6 +38,14 @@ struct ConsensusSpec {
 enum class Relay {
     kAnnounce,  // announce, request, block: three latencies per hop (default)
     kPush,      // the block itself: one latency per hop
+    kCompact,   // BIP152 compact blocks (docs/relay.md)
+};
+
+// `network.compact:` — BIP152 relay settings, used with `relay: compact`.
+struct CompactSpec {
+    double miss_rate = 0;                  // share of a block's padding a receiver lacks; 0..1
+    std::uint32_t padding_tx_bytes = 500;  // `padding_tx_size`: bytes per virtual padding tx; >= 1
+    int high_bandwidth_peers = 3;          // peers asked for high-bandwidth mode; 0..8
 };
 
 // `network.processing:` — modelled validation time on the receiving node.
@@ -55,9 +64,11 @@ struct NetworkSpec {
     LatencySpec latency;
     Relay relay = Relay::kAnnounce;
     std::uint64_t bandwidth_bps = 0;     // per link, bits per second; 0 = unlimited
+    NodeBandwidthSpec node_bandwidth;    // `bandwidth: {upload, download}`; default unlimited
     double loss = 0;                     // chance a message is dropped; 0 <= loss < 1
     std::uint64_t block_size_bytes = 0;  // size a block counts as for transfer; 0 = real size
     ProcessingSpec processing;
+    CompactSpec compact;
 };
 
 // docs/adversaries.md: selfish (Eyal & Sirer, FC 2014, Algorithm 1), stubborn (Nayak, Kumar,

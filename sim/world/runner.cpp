@@ -109,9 +109,23 @@ Expected<RunOutcome> run_scenario(const Scenario& scenario, const RunConfig& con
     info.confirmations = scenario.report.confirmations;
     info.miners = miner_groups(scenario);
     info.tie_break = std::string(tie_break_name(scenario.consensus.tie_break));
+    nlohmann::json network = network_json(result.network, result.withheld);
+    if (scenario.network.relay == Relay::kCompact) {
+        const CompactCounters& c = result.compact;
+        network["compact"] = {{"received", c.received},
+                              {"rebuilt_without_round_trip", c.rebuilt_without_round_trip},
+                              {"round_trips", c.round_trips},
+                              {"missing_txs", c.missing_txs},
+                              {"fetched_whole", c.fetched_whole},
+                              {"rebuilt_share", c.received == 0
+                                                    ? nlohmann::json(nullptr)
+                                                    : nlohmann::json(static_cast<double>(
+                                                          c.rebuilt_without_round_trip) /
+                                                                     c.received)}};
+    }
     info.extra = {{"trace_events", result.trace_events},
                   {"shared_validation", config.shared_validation},
-                  {"network", network_json(result.network, result.withheld)},
+                  {"network", std::move(network)},
                   {"blocks_rejected", result.blocks_rejected},
                   {"warnings", result.warnings},
                   {"consensus",

@@ -146,14 +146,44 @@ Status World::build() {
     LinkParams link_params;
     link_params.bandwidth_bps = scenario_.network.bandwidth_bps;
     link_params.loss = scenario_.network.loss;
+    if (const NodeBandwidthSpec& nb = scenario_.network.node_bandwidth; nb.limited()) {
+        const LatencySpec& latency = scenario_.network.latency;
+        const int regions = latency.kind == LatencySpec::Kind::kRegions
+                                ? static_cast<int>(latency.regions.names.size())
+                                : 0;
+        for (const NodeRateSpec* spec : {&nb.upload, &nb.download}) {
+            if (Status status = validate(*spec, regions); !status) {
+                return Error{"network.bandwidth: " + status.error()};
+            }
+        }
+        // Its own stream, so per-node bandwidth leaves every other draw where it was.
+        Rng bandwidth_rng = Rng::stream(options_.seed, "bandwidth");
+        link_params.upload_bps =
+            sample_node_rates(nb.upload, n, latency.regions.node_region, bandwidth_rng);
+        link_params.download_bps =
+            sample_node_rates(nb.download, n, latency.regions.node_region, bandwidth_rng);
+    }
     network_ = std::make_unique<Network>(scheduler_, std::move(*topology), link_params,
                                          Rng::stream(options_.seed, "loss"));
     network_->on_link_change([this](int a, int b, bool up) { on_link_change(a, b, up); });
 
     // Nodes.
     core::NodeConfig config;
-    config.relay = scenario_.network.relay == Relay::kPush ? core::RelayMode::kPush
-                                                           : core::RelayMode::kAnnounce;
+    switch (scenario_.network.relay) {
+        case Relay::kAnnounce:
+            config.relay = core::RelayMode::kAnnounce;
+            break;
+        case Relay::kPush:
+            config.relay = core::RelayMode::kPush;
+            break;
+        case Relay::kCompact:
+            config.relay = core::RelayMode::kCompact;
+            break;
+    }
+    config.compact.block_size = scenario_.network.block_size_bytes;
+    config.compact.padding_tx_bytes = scenario_.network.compact.padding_tx_bytes;
+    config.compact.miss_rate = scenario_.network.compact.miss_rate;
+    config.compact.high_bandwidth_peers = scenario_.network.compact.high_bandwidth_peers;
     config.unix_time_at_zero = params_.genesis_time;
     config.chain.shared_validation = options_.shared_validation;
     // One block tree for all nodes: each keeps a few bytes per block instead of its own
@@ -308,6 +338,7 @@ RunResult World::run() {
     result.withheld = withheld_;
     result.warnings = warnings_;
     result.blocks_rejected = blocks_rejected_;
+    result.compact = compact_;
     return result;
 }
 
@@ -339,6 +370,9 @@ core::Nanos World::processing_cost(const core::Message& m) const {
             return p.per_tx;
         case core::Message::Kind::kTxs:
             return p.per_tx * static_cast<core::Nanos>(m.txs.size());
+        case core::Message::Kind::kCompactBlock:
+            // The block is validated once rebuilt; charged here, on its compact form.
+            return p.per_block + p.per_tx * static_cast<core::Nanos>(m.short_ids.size());
         default:
             return 0;
     }
@@ -609,6 +643,20 @@ void World::on_tip_changed(int node, const core::TipChange& change) {
     if (scenario_.until_height > 0 && change.new_tip->height >= scenario_.until_height) {
         until_reached_ = true;
         scheduler_.stop();
+    }
+}
+
+void World::on_compact_block(int /*node*/, const core::Hash256& /*block*/, std::uint64_t missing,
+                             bool whole) {
+    if (whole) {
+        ++compact_.fetched_whole;
+    } else if (missing == 0) {
+        ++compact_.received;
+        ++compact_.rebuilt_without_round_trip;
+    } else {
+        ++compact_.received;
+        ++compact_.round_trips;
+        compact_.missing_txs += missing;
     }
 }
 

@@ -59,6 +59,16 @@ struct RelayWithheld {
     std::uint64_t total() const { return cut + node_down + partition; }
 };
 
+// Compact relay (relay: compact), over every node: compact blocks for blocks the node did not
+// have, and how each was completed.
+struct CompactCounters {
+    std::uint64_t received = 0;                    // compact blocks rebuilt or asked about
+    std::uint64_t rebuilt_without_round_trip = 0;  // every transaction was in the mempool
+    std::uint64_t round_trips = 0;                 // getblocktxn sent for the rest
+    std::uint64_t missing_txs = 0;                 // transactions (real and padding) asked for
+    std::uint64_t fetched_whole = 0;               // would not rebuild: the full block fetched
+};
+
 struct RunResult {
     std::string trace_digest;
     std::uint64_t events = 0;        // scheduler events executed
@@ -70,6 +80,7 @@ struct RunResult {
     std::vector<std::string> warnings;
     std::uint64_t blocks_rejected = 0;  // block rejections on any node (never expected)
     std::string stopped;                // why over_budget stopped the run; empty: it ran out
+    CompactCounters compact;            // relay: compact only
 };
 
 class World;
@@ -159,6 +170,8 @@ class World final : private core::NodeObserver {
                            const core::ValidationResult& why) override;
     void on_tip_changed(int node, const core::TipChange& change) override;
     void on_tx_accepted(int node, const core::TransactionRef& tx, core::PeerId from) override;
+    void on_compact_block(int node, const core::Hash256& block, std::uint64_t missing,
+                          bool whole) override;
     void on_tx_rejected(int node, const core::TransactionRef& tx, core::PeerId from,
                         const core::ValidationResult& why) override;
 
@@ -186,6 +199,7 @@ class World final : private core::NodeObserver {
     bool until_reached_ = false;  // a node reached scenario.until_height
     std::string stopped_;         // RunOptions::over_budget's answer, once it stops the run
     std::uint64_t blocks_rejected_ = 0;
+    CompactCounters compact_;
     std::unique_ptr<Workload> workload_;  // null without a workload
     int merchant_ = -1;                   // the double spenders' merchant, -1 if none
 };

@@ -14,6 +14,13 @@ using core::kMillisecond;
 using core::kSecond;
 using Change = std::tuple<int, int, bool>;
 
+LinkParams link_params(std::uint64_t bandwidth_bps, double loss) {
+    LinkParams params;
+    params.bandwidth_bps = bandwidth_bps;
+    params.loss = loss;
+    return params;
+}
+
 LatencySpec constant_latency(core::Nanos value) {
     LatencySpec spec;
     spec.distribution.value = value;
@@ -62,7 +69,7 @@ struct Harness {
 
 TEST(Network, FifoAndBandwidthTimingIsExact) {
     // 8 Mbit/s moves one byte per microsecond: a 1000-byte message takes 1 ms on the wire.
-    Harness h(make_topology(TopologyKind::kLine, 2, 10 * kMillisecond), LinkParams{8'000'000, 0.0});
+    Harness h(make_topology(TopologyKind::kLine, 2, 10 * kMillisecond), link_params(8'000'000, 0.0));
     h.send(0, 1, 1000, 1);
     h.send(0, 1, 1000, 2);  // queued behind the first
     h.send(0, 1, 1000, 3);
@@ -85,7 +92,7 @@ TEST(Network, FifoAndBandwidthTimingIsExact) {
 
 TEST(Network, TransferTimeRoundsUpToWholeNanoseconds) {
     // 1 byte at 3 bit/s: 8/3 s = 2666666666.67 ns, rounded up.
-    Harness h(make_topology(TopologyKind::kLine, 2, 0), LinkParams{3, 0.0});
+    Harness h(make_topology(TopologyKind::kLine, 2, 0), link_params(3, 0.0));
     h.send(0, 1, 1, 1);
     h.scheduler.run();
     ASSERT_EQ(h.deliveries.size(), 1u);
@@ -253,7 +260,7 @@ TEST(Network, FaultErrorsChangeNothing) {
 TEST(Network, LossRateIsStatisticallyRight) {
     const double loss = 0.2;
     const std::uint64_t seed = 77;
-    Harness h(make_topology(TopologyKind::kLine, 2, kMillisecond), LinkParams{0, loss}, seed);
+    Harness h(make_topology(TopologyKind::kLine, 2, kMillisecond), link_params(0, loss), seed);
     constexpr int kMessages = 20000;
     for (int i = 0; i < kMessages; ++i)
         h.send(0, 1, 10, i);
@@ -264,7 +271,7 @@ TEST(Network, LossRateIsStatisticallyRight) {
     EXPECT_EQ(c.delivered + c.dropped_loss, static_cast<std::uint64_t>(kMessages));
 
     // The same seed loses the same messages.
-    Harness again(make_topology(TopologyKind::kLine, 2, kMillisecond), LinkParams{0, loss}, seed);
+    Harness again(make_topology(TopologyKind::kLine, 2, kMillisecond), link_params(0, loss), seed);
     for (int i = 0; i < kMessages; ++i)
         again.send(0, 1, 10, i);
     again.scheduler.run();

@@ -24,7 +24,7 @@ network:
 )"),
               "test.yaml:5:3: network.latncy: unknown key 'latncy' in network (did you mean "
               "'latency'?); expected one of: nodes, topology, latency, relay, bandwidth, loss, "
-              "block_size, processing");
+              "block_size, processing, compact");
 }
 
 TEST(ScenarioErrors, UnknownTopLevelKeyCountsTranspositionsAsTypos) {
@@ -91,7 +91,8 @@ TEST(ScenarioErrors, ListExpected) {
 
 TEST(ScenarioErrors, ChoiceExpected) {
     EXPECT_EQ(only_error(minimal_plus("  relay: pushy\n")),
-              "test.yaml:5:10: network.relay: expected one of announce, push, got \"pushy\" (did "
+              "test.yaml:5:10: network.relay: expected one of announce, push, compact, got \"pushy\" "
+              "(did "
               "you mean 'push'?)");
     EXPECT_EQ(only_error(minimal_plus("  topology: {kind: smallworld, k: 4, beta: 0.1}\n")),
               "test.yaml:5:20: network.topology.kind: expected one of full, ring, line, star, "
