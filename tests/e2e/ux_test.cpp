@@ -161,14 +161,15 @@ TEST(Messages, NameTheRealFieldAndPlace) {
     EXPECT_EQ(empty.exit_code, kExitBadInput);
     EXPECT_TRUE(contains(empty.err, "--set duration=: duration: empty, so the run has no length"))
         << empty.err;
-    // A strategy the world cannot run is placed at its line.
+    // A strategy the world cannot run (selfish under a retarget) is placed at its line.
     const BinaryRun strategy =
         validate_yaml(dir, std::string(kTiny) +
+                               "consensus: {retarget: {window: 10}}\n"
                                "mining:\n"
                                "  - {nodes: \"0-2\", share: 0.7}\n"
                                "  - {nodes: \"3\", share: 0.3, strategy: selfish}\n");
     EXPECT_EQ(strategy.exit_code, kExitBadInput);
-    EXPECT_TRUE(contains(strategy.err, "s.yaml:8:40: mining.1.strategy: ")) << strategy.err;
+    EXPECT_TRUE(contains(strategy.err, "s.yaml:9:40: mining.1.strategy: ")) << strategy.err;
     // A peer URL with a path says so instead of blaming the port.
     for (const char* url : {"http://127.0.0.1:5000/x", "http://127.0.0.1:5000?a=1"}) {
         const BinaryRun peer = run_chainsim({"node", "--port", "0", "--peer", url}, dir);
