@@ -28,6 +28,16 @@ double links_of(const NetworkSpec& network) {
             return n * t.m;
         case TopologyKind::kExplicit:
             return static_cast<double>(t.edges.size());
+        case TopologyKind::kBitcoin:
+            return n * t.outbound;  // every node opens `outbound` links
+        case TopologyKind::kConfiguration: {
+            double weight = 0, degree = 0;  // mean degree of the bins
+            for (const auto& [d, w] : t.degrees) {
+                weight += w;
+                degree += d * w;
+            }
+            return weight > 0 ? n * (degree / weight) / 2 : n;
+        }
     }
     return n * n;
 }
