@@ -46,7 +46,7 @@ TEST(TimeOverflow, AVerySlowLinkDeliversAtTheEndOfTime) {
     LatencySpec latency;
     latency.distribution.value = core::kSecond;
     ASSERT_TRUE(assign_latencies(topology, latency, rng).ok());
-    Network network(scheduler, std::move(topology), LinkParams{1, 0.0}, Rng::stream(1, "loss"));
+    Network network(scheduler, std::move(topology), LinkParams{1, 0.0, {}, {}}, Rng::stream(1, "loss"));
     std::vector<core::Nanos> delivered;
     for (int i = 0; i < 4; ++i)
         network.send(0, 1, 1'000'000'000, [&] { delivered.push_back(scheduler.now()); });
