@@ -163,13 +163,17 @@ TEST(Messages, NameTheRealFieldAndPlace) {
         << empty.err;
     // A strategy the world cannot run (selfish under a retarget) is placed at its line.
     const BinaryRun strategy =
-        validate_yaml(dir, std::string(kTiny) +
-                               "consensus: {retarget: {window: 10}}\n"
-                               "mining:\n"
-                               "  - {nodes: \"0-2\", share: 0.7}\n"
-                               "  - {nodes: \"3\", share: 0.3, strategy: selfish}\n");
+        validate_yaml(dir,
+                      "name: tiny\n"
+                      "duration: 20m\n"
+                      "consensus: {block_interval: 1m, pow_bits: 8, retarget: {window: 10}}\n"
+                      "network:\n"
+                      "  nodes: 4\n"
+                      "mining:\n"
+                      "  - {nodes: \"0-2\", share: 0.7}\n"
+                      "  - {nodes: \"3\", share: 0.3, strategy: selfish}\n");
     EXPECT_EQ(strategy.exit_code, kExitBadInput);
-    EXPECT_TRUE(contains(strategy.err, "s.yaml:9:40: mining.1.strategy: ")) << strategy.err;
+    EXPECT_TRUE(contains(strategy.err, "s.yaml:8:40: mining.1.strategy: ")) << strategy.err;
     // A peer URL with a path says so instead of blaming the port.
     for (const char* url : {"http://127.0.0.1:5000/x", "http://127.0.0.1:5000?a=1"}) {
         const BinaryRun peer = run_chainsim({"node", "--port", "0", "--peer", url}, dir);

@@ -187,8 +187,9 @@ std::vector<std::string> contract_problems(const json& r) {
 // The CSV series must describe the same run as report.json.
 void expect_series_match(const fs::path& dir, const json& r, bool workload) {
     const Csv blocks = testing::read_csv(dir / "blocks.csv");
-    EXPECT_EQ(blocks.header, (std::vector<std::string>{"hash", "parent", "height", "miner",
-                                                       "found_s", "main_chain", "txs", "reached"}));
+    EXPECT_EQ(blocks.header,
+              (std::vector<std::string>{"hash", "parent", "height", "miner", "found_s",
+                                        "main_chain", "txs", "reached", "bits"}));
     EXPECT_EQ(blocks.rows.size(), r["blocks"]["mined"].get<std::size_t>())
         << "blocks.csv rows = blocks.mined";
     std::size_t on_main = 0;
