@@ -19,11 +19,8 @@ using chainsim_test::run_chainsim;
 using chainsim_test::ScratchDir;
 
 constexpr int kExitExpectation = 1;
-constexpr int kExitBadInput = 2;
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
+using chainsim_test::contains;
+using chainsim_test::kExitBadInput;
 
 // The arguments of `command` ("validate" or "run") for `file`; a run writes into `dir`.
 std::vector<std::string> command_args(const std::string& command, const std::string& file,

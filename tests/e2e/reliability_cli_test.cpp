@@ -13,11 +13,8 @@ using chainsim_test::BinaryRun;
 using chainsim_test::run_chainsim;
 using chainsim_test::ScratchDir;
 
-constexpr int kExitBadInput = 2;
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
+using chainsim_test::contains;
+using chainsim_test::kExitBadInput;
 
 TEST(ReliabilityCli, MineEveryMustBeFinite) {
     ScratchDir dir;

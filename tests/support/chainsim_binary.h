@@ -15,6 +15,13 @@
 
 namespace chainsim_test {
 
+// The chainsim binary's exit code for bad input (a scenario, flag or value it refuses).
+constexpr int kExitBadInput = 2;
+
+inline bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
 struct BinaryRun {
     int exit_code = -1;  // -1: did not exit normally (signal)
     std::string out;
