@@ -36,11 +36,11 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     return row[b.size()];
 }
 
-// When the first argument is a word that names no command, bad_input naming it, with the
-// closest command if one is close and the list of commands.
+// Without arguments, or when the first argument is a word that names no command, bad_input
+// saying so, with the closest command if one is close and the list of commands.
 void check_command_word(const CLI::App& app, int argc, char** argv) {
-    if (argc < 2 || argv[1][0] == '-') return;
-    const std::string word = argv[1];
+    if (argc >= 2 && argv[1][0] == '-') return;
+    const std::string word = argc >= 2 ? argv[1] : "";
     std::vector<std::string> names;
     std::string closest;
     std::size_t best = word.size() / 2 + 1;  // more edits than this is not a typo
@@ -54,8 +54,8 @@ void check_command_word(const CLI::App& app, int argc, char** argv) {
             closest = name;
         }
     }
-    std::string message = "unknown command '" + word + "'";
-    if (!closest.empty()) message += " (did you mean '" + closest + "'?)";
+    std::string message = word.empty() ? "a command is required" : "unknown command '" + word + "'";
+    if (!word.empty() && !closest.empty()) message += " (did you mean '" + closest + "'?)";
     message += "; commands:";
     for (std::size_t i = 0; i < names.size(); ++i)
         message += (i == 0 ? " " : ", ") + names[i];

@@ -9,7 +9,8 @@
 //     hash-table iteration. shared_validation only decides whether nodes reuse each other's
 //     signature and block checks, never what they decide, so it cannot change the digest.
 //   - create() returns an Error for scenarios the world cannot build (a bad topology
-//     parameter, a strategy not implemented); warnings (a disconnected graph) are kept.
+//     parameter, an adversary under a retarget, a double spender with no honest node to
+//     be its merchant); warnings (a disconnected graph) are kept.
 //   - One thread; a World is run once.
 #pragma once
 

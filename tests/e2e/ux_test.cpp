@@ -67,6 +67,14 @@ TEST(UnknownCommand, IsNamedWithAGuess) {
     EXPECT_FALSE(contains(other.err, "A subcommand is required")) << other.err;
 }
 
+TEST(NoCommand, ListsTheCommands) {
+    ScratchDir dir;
+    const BinaryRun bare = run_chainsim({}, dir);
+    EXPECT_EQ(bare.exit_code, kExitBadInput);
+    EXPECT_TRUE(contains(bare.err, "a command is required; commands: run, validate")) << bare.err;
+    EXPECT_FALSE(contains(bare.err, "A subcommand is required")) << bare.err;
+}
+
 TEST(SweepJobs, ZeroSaysWhatIsAllowed) {
     ScratchDir dir;
     const std::string file = dir.write("tiny.yaml", kTiny);
