@@ -14,7 +14,6 @@
 
 #include "sim/cli/cli.h"
 #include "sim/scenario/sweep_plan.h"
-#include "sim/scenario/units.h"
 #include "sim/world/swarm.h"
 
 namespace cli {
@@ -95,7 +94,10 @@ std::string report_failure(const sim::SwarmResult& r, const std::string& out) {
 
 int swarm_command(const SwarmArgs& args) {
     const sim::Expected<sim::SeedRange> range = sim::parse_seed_range(args.seeds);
-    if (!range) bad_input("--seeds: " + range.error());
+    if (!range) bad_input(range.error());
+    if (range->last - range->first >= 1'000'000'000) {
+        bad_input("--seeds: at most 1000000000 seeds at a time, got \"" + args.seeds + "\"");
+    }
     const sim::SwarmHooks hooks = fault_hooks(args.inject);
     const unsigned jobs =
         args.jobs > 0 ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
@@ -146,7 +148,8 @@ int swarm_command(const SwarmArgs& args) {
         t.join();
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::cout << "swarm: " << range->count() << " seeds run (" << range->first << ".."
+    std::cout << "swarm: " << range->count() << (range->count() == 1 ? " seed" : " seeds")
+              << " run (" << range->first << ".."
               << range->last << ", " << jobs << " jobs), " << range->count() - failed
               << " passed, " << failed << " failed, wall " << seconds(wall) << "\n";
     return failed > 0 ? kExitExpectation : 0;

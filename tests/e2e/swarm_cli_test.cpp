@@ -23,6 +23,7 @@ TEST(SwarmCli, BadArgumentsExit2WithTheReason) {
         {{"swarm"}, "--seeds"},
         {{"swarm", "--seeds", "9..3"}, "--seeds"},
         {{"swarm", "--seeds", "one..two"}, "--seeds"},
+        {{"swarm", "--seeds", "0..18446744073709551615"}, "at most"},
         {{"swarm", "--seeds", "1..3", "--jobs", "0"}, "--jobs"},
         {{"swarm", "--seeds", "1..3", "--jobs", "many"}, "--jobs"},
         {{"swarm", "--seeds", "1..3", "--inject-fault", "gremlins"}, "--inject-fault"},
@@ -32,6 +33,7 @@ TEST(SwarmCli, BadArgumentsExit2WithTheReason) {
         const BinaryRun r = run_chainsim(args, dir);
         EXPECT_EQ(r.exit_code, kExitBadInput) << r.out << r.err;
         EXPECT_TRUE(contains(r.err, named)) << r.err;
+        EXPECT_FALSE(contains(r.err, "--seeds: --seeds")) << r.err;
     }
 }
 
