@@ -175,11 +175,12 @@ SwarmResult run_swarm_seed(std::uint64_t seed, const SwarmHooks& hooks) {
     result.digest = run.trace_digest;
     check_end(**world, run, generated, result);
 
-    // The same seed again, without the observers: the digest must not move. Odd seeds rerun
-    // with every node checking everything itself, which must not move it either.
+    // The same seed again, without the observers: the digest must not move. Every fourth seed
+    // (seed % 4 == 1) reruns with every node checking everything itself, which must not move
+    // it either (that rerun costs about twice the first).
     RunOptions again;
     again.seed = scenario.seed;
-    again.shared_validation = seed % 2 == 0;
+    again.shared_validation = seed % 4 != 1;
     if (hooks.edit_rerun) hooks.edit_rerun(again);
     Expected<std::unique_ptr<World>> rerun = World::create(scenario, again);
     if (!rerun) {

@@ -10,8 +10,8 @@
 // end: every node up; every distinct tip's chain re-validated from genesis on a fresh chain
 // and its ledger equal to the node's; the supply and uniqueness checks again; no block ever
 // rejected (every miner is honest); every transaction the workload sent bad was rejected;
-// the run was not stopped; and a second run gives the same trace digest (for odd seeds
-// without shared validation, which must not change it either).
+// the run was not stopped; and a second run gives the same trace digest (for every fourth
+// seed, seed % 4 == 1, without shared validation, which must not change it either).
 //
 // Thread safety: a call touches no shared state, so seeds may run on parallel threads.
 #pragma once
