@@ -70,8 +70,8 @@ std::string seconds(double s, const char* format = "%.1fs") {
 std::string report_failure(const sim::SwarmResult& r, const std::string& out) {
     std::string text = "FAIL seed " + std::to_string(r.seed) + " (" +
                        std::to_string(r.generated.nodes) + " nodes, " +
-                       r.generated.features.topology + ", latency " +
-                       r.generated.features.latency + "):\n";
+                       r.generated.features.topology + ", latency " + r.generated.features.latency +
+                       "):\n";
     for (const std::string& f : r.failures)
         text += "  " + f + "\n";
     const fs::path file = fs::path(out) / ("seed-" + std::to_string(r.seed) + ".yaml");
@@ -130,8 +130,7 @@ int swarm_command(const SwarmArgs& args) {
                        result.generated.features.topology + ", height " +
                        std::to_string(result.height) + ", converged " +
                        seconds(core::to_seconds(*result.converged_after), "%.3fs") +
-                       " after the heal, " +
-                       seconds(wall) + ")\n";
+                       " after the heal, " + seconds(wall) + ")\n";
             }
             if (!text.empty()) {
                 std::lock_guard<std::mutex> lock(print);
@@ -149,9 +148,9 @@ int swarm_command(const SwarmArgs& args) {
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::cout << "swarm: " << range->count() << (range->count() == 1 ? " seed" : " seeds")
-              << " run (" << range->first << ".."
-              << range->last << ", " << jobs << " jobs), " << range->count() - failed
-              << " passed, " << failed << " failed, wall " << seconds(wall) << "\n";
+              << " run (" << range->first << ".." << range->last << ", " << jobs << " jobs), "
+              << range->count() - failed << " passed, " << failed << " failed, wall "
+              << seconds(wall) << "\n";
     return failed > 0 ? kExitExpectation : 0;
 }
 

@@ -42,8 +42,7 @@ void shuffle(std::vector<int>& v, Rng& rng) {
 // A non-empty random subset of `from` with at most `most` members, sorted.
 std::vector<int> pick_some(std::vector<int> from, std::size_t most, Rng& rng) {
     shuffle(from, rng);
-    const std::size_t count =
-        1 + rng.below(std::max<std::size_t>(1, std::min(most, from.size())));
+    const std::size_t count = 1 + rng.below(std::max<std::size_t>(1, std::min(most, from.size())));
     from.resize(count);
     std::sort(from.begin(), from.end());
     return from;
@@ -64,14 +63,15 @@ struct DrawnTopology {
 
 DrawnTopology draw_topology(int n, Rng& rng) {
     DrawnTopology t;
-    std::vector<TopologyKind> kinds = {TopologyKind::kFull, TopologyKind::kLine,
-                                       TopologyKind::kStar, TopologyKind::kErdosRenyi,
+    std::vector<TopologyKind> kinds = {TopologyKind::kFull,      TopologyKind::kLine,
+                                       TopologyKind::kStar,      TopologyKind::kErdosRenyi,
                                        TopologyKind::kScaleFree, TopologyKind::kExplicit};
     if (n >= 3) {
-        kinds.insert(kinds.end(), {TopologyKind::kRing, TopologyKind::kRandomRegular,
-                                   TopologyKind::kBitcoin});
+        kinds.insert(kinds.end(),
+                     {TopologyKind::kRing, TopologyKind::kRandomRegular, TopologyKind::kBitcoin});
     }
-    if (n >= 4) kinds.insert(kinds.end(), {TopologyKind::kSmallWorld, TopologyKind::kConfiguration});
+    if (n >= 4)
+        kinds.insert(kinds.end(), {TopologyKind::kSmallWorld, TopologyKind::kConfiguration});
     t.spec.kind = kinds[rng.below(kinds.size())];
     const std::string kind(topology_name(t.spec.kind));
     switch (t.spec.kind) {
@@ -160,11 +160,12 @@ std::pair<std::string, std::string> draw_latency(int n, std::int64_t median_ms, 
         case 0:
             return {"{dist: constant, value: " + m + "}", "constant"};
         case 1:
-            return {"{dist: uniform, min: " + ms(median_ms / 2) + ", max: " + ms(median_ms * 2) +
-                        "}",
-                    "uniform"};
+            return {
+                "{dist: uniform, min: " + ms(median_ms / 2) + ", max: " + ms(median_ms * 2) + "}",
+                "uniform"};
         case 2:
-            return {"{dist: normal, mean: " + m + ", stddev: " + ms(std::max<std::int64_t>(1, median_ms / 3)) + "}",
+            return {"{dist: normal, mean: " + m +
+                        ", stddev: " + ms(std::max<std::int64_t>(1, median_ms / 3)) + "}",
                     "normal"};
         case 3:
             return {"{dist: lognormal, median: " + m +
@@ -176,13 +177,12 @@ std::pair<std::string, std::string> draw_latency(int n, std::int64_t median_ms, 
                     "pareto"};
         default: {
             const int regions = static_cast<int>(rng.uniform_int(2, 3));
-            std::vector<std::vector<std::int64_t>> matrix(
-                static_cast<std::size_t>(regions), std::vector<std::int64_t>(regions));
+            std::vector<std::vector<std::int64_t>> matrix(static_cast<std::size_t>(regions),
+                                                          std::vector<std::int64_t>(regions));
             for (int a = 0; a < regions; ++a) {
                 for (int b = a; b < regions; ++b) {
-                    const std::int64_t v =
-                        a == b ? std::max<std::int64_t>(1, median_ms / 4)
-                               : rng.uniform_int(median_ms, median_ms * 3);
+                    const std::int64_t v = a == b ? std::max<std::int64_t>(1, median_ms / 4)
+                                                  : rng.uniform_int(median_ms, median_ms * 3);
                     matrix[a][b] = matrix[b][a] = v;
                 }
             }
@@ -198,7 +198,8 @@ std::pair<std::string, std::string> draw_latency(int n, std::int64_t median_ms, 
             }
             y += "], assignment: [";
             for (int i = 0; i < n; ++i)
-                y += (i ? ", r" : "r") + std::to_string(rng.below(static_cast<std::uint64_t>(regions)));
+                y += (i ? ", r" : "r") +
+                     std::to_string(rng.below(static_cast<std::uint64_t>(regions)));
             y += "]";
             if (rng.bernoulli(0.5)) y += ", jitter: {dist: lognormal, sigma: 0.3}";
             y += "}}";
@@ -237,7 +238,8 @@ SwarmScenario generate_swarm_scenario(std::uint64_t seed) {
     std::ostringstream consensus;
     consensus << "consensus:\n  block_interval: " << ms(interval_ms) << "\n"
               << "  pow_bits: " << rng.uniform_int(4, 12) << "\n";
-    if (rng.bernoulli(0.25)) consensus << "  retarget: {window: " << rng.uniform_int(4, 12) << "}\n";
+    if (rng.bernoulli(0.25))
+        consensus << "  retarget: {window: " << rng.uniform_int(4, 12) << "}\n";
     if (rng.bernoulli(0.3)) consensus << "  max_block_txs: " << rng.uniform_int(1, 20) << "\n";
     if (rng.bernoulli(0.3)) consensus << "  tie_break: random\n";
 
@@ -285,7 +287,8 @@ SwarmScenario generate_swarm_scenario(std::uint64_t seed) {
         for (int i = 0; i < n; ++i) {
             if (rng.bernoulli(0.7)) miners.push_back(i);
         }
-        if (miners.empty()) miners.push_back(static_cast<int>(rng.below(static_cast<std::uint64_t>(n))));
+        if (miners.empty())
+            miners.push_back(static_cast<int>(rng.below(static_cast<std::uint64_t>(n))));
         shuffle(miners, rng);
         const std::size_t groups = 1 + rng.below(std::min<std::size_t>(3, miners.size()));
         std::vector<double> weights;
@@ -369,7 +372,8 @@ SwarmScenario generate_swarm_scenario(std::uint64_t seed) {
                 if (!cut.empty() && rng.bernoulli(0.4)) {
                     auto it = cut.begin();
                     std::advance(it, static_cast<long>(rng.below(cut.size())));
-                    events << at << "restore: [\"" << it->first << "\", \"" << it->second << "\"]}\n";
+                    events << at << "restore: [\"" << it->first << "\", \"" << it->second
+                           << "\"]}\n";
                     cut.erase(it);
                     break;
                 }

@@ -25,21 +25,21 @@ namespace sim {
 
 // What a generated scenario exercises, for the generator's coverage test and for messages.
 struct SwarmFeatures {
-    std::string topology;  // its kind's YAML name ("random-regular", ...)
-    std::string latency;   // the distribution's name, or "regions"
-    bool uneven_shares = false;     // mining entries with different hashrates per node
-    bool invalid_txs = false;       // workload with invalid_fraction > 0
-    int partitions = 0;             // partition events in the fault phase
-    int cuts = 0;                   // cut events in the fault phase
-    int crashes = 0;                // crash events (a restart may follow in the fault phase)
-    int restarts = 0;               // restart events in the fault phase
-    int latency_spikes = 0;         // latency events in the fault phase
-    int hashrate_shifts = 0;        // hashrate events in the fault phase
+    std::string topology;        // its kind's YAML name ("random-regular", ...)
+    std::string latency;         // the distribution's name, or "regions"
+    bool uneven_shares = false;  // mining entries with different hashrates per node
+    bool invalid_txs = false;    // workload with invalid_fraction > 0
+    int partitions = 0;          // partition events in the fault phase
+    int cuts = 0;                // cut events in the fault phase
+    int crashes = 0;             // crash events (a restart may follow in the fault phase)
+    int restarts = 0;            // restart events in the fault phase
+    int latency_spikes = 0;      // latency spikes in the fault phase (an end is one more event)
+    int hashrate_shifts = 0;     // hashrate events in the fault phase
 };
 
 struct SwarmScenario {
     std::uint64_t seed = 0;
-    std::string yaml;                   // the scenario file
+    std::string yaml;  // the scenario file
     int nodes = 0;
     core::Nanos heal_at = 0;            // the final heal: every fault undone at this time
     core::Nanos convergence_bound = 0;  // the run goes on this long after heal_at

@@ -60,8 +60,8 @@ std::string check_unique_txs(const std::vector<core::BlockRef>& blocks) {
     for (std::size_t h = 0; h < blocks.size(); ++h) {
         for (const auto& tx : blocks[h]->txs()) {
             if (!seen.insert(tx->txid()).second) {
-                return "transaction " + tx->txid().display_hex() + " is confirmed twice (again at height " +
-                       std::to_string(h) + ")";
+                return "transaction " + tx->txid().display_hex() +
+                       " is confirmed twice (again at height " + std::to_string(h) + ")";
             }
         }
     }
@@ -74,8 +74,8 @@ std::string revalidate_chain(const core::ConsensusParams& params,
     if (blocks.empty()) return "the chain has no genesis block";
     const core::BlockRef genesis = core::make_genesis(params);
     if (genesis->hash() != blocks.front()->hash()) {
-        return "genesis " + blocks.front()->hash().display_hex() + " is not the genesis of the params (" +
-               genesis->hash().display_hex() + ")";
+        return "genesis " + blocks.front()->hash().display_hex() +
+               " is not the genesis of the params (" + genesis->hash().display_hex() + ")";
     }
     core::ChainOptions options;
     options.shared_validation = false;
@@ -85,8 +85,9 @@ std::string revalidate_chain(const core::ConsensusParams& params,
         if (r.status != core::AcceptResult::Status::kAccepted) {
             return "block " + blocks[h]->hash().display_hex() + " at height " + std::to_string(h) +
                    " fails re-validation" +
-                   (r.status == core::AcceptResult::Status::kInvalid ? ": " + r.result.message
-                                                                      : std::string(" (not accepted)"));
+                   (r.status == core::AcceptResult::Status::kInvalid
+                        ? ": " + r.result.message
+                        : std::string(" (not accepted)"));
         }
         if (fresh.tip()->hash() != blocks[h]->hash()) {
             return "block " + blocks[h]->hash().display_hex() + " at height " + std::to_string(h) +
@@ -95,7 +96,8 @@ std::string revalidate_chain(const core::ConsensusParams& params,
     }
     if (!(fresh.state() == state)) {
         return "the ledger differs from a replay of its chain from genesis (" +
-               state.digest().display_hex() + " against " + fresh.state().digest().display_hex() + ")";
+               state.digest().display_hex() + " against " + fresh.state().digest().display_hex() +
+               ")";
     }
     return {};
 }

@@ -35,9 +35,10 @@ class RunningChecks {
     void after_tip_change(const World& world, int node, const core::TipChange& change) {
         ++result_.tip_changes;
         const core::Chain& chain = world.node(node).chain();
-        const std::string where = "node " + std::to_string(node) + " at " +
-                                  sim_time(world.now()) + ": ";
-        if (chain.tip() != change.new_tip) fail(where + "the tip change names another tip than the chain's");
+        const std::string where =
+            "node " + std::to_string(node) + " at " + sim_time(world.now()) + ": ";
+        if (chain.tip() != change.new_tip)
+            fail(where + "the tip change names another tip than the chain's");
         std::set<core::Hash256>& txids = confirmed_[static_cast<std::size_t>(node)];
         for (const auto& block : change.disconnected) {
             for (const auto& tx : block->txs())
@@ -105,14 +106,16 @@ void check_end(const World& world, const RunResult& run, const SwarmScenario& ge
     auto fail = [&](std::string message) { result.failures.push_back(std::move(message)); };
     if (!run.stopped.empty()) fail("the run stopped early: " + run.stopped);
     for (int i = 0; i < world.node_count(); ++i) {
-        if (!world.node_up(i)) fail("node " + std::to_string(i) + " is still down after the final heal");
+        if (!world.node_up(i))
+            fail("node " + std::to_string(i) + " is still down after the final heal");
     }
     if (!result.converged_after) {
         fail("the nodes never agreed on one tip within " + sim_time(generated.convergence_bound) +
              " of the final heal at " + sim_time(generated.heal_at));
     }
     if (run.blocks_rejected > 0) {
-        fail(std::to_string(run.blocks_rejected) + " block rejection(s), though every miner is honest");
+        fail(std::to_string(run.blocks_rejected) +
+             " block rejection(s), though every miner is honest");
     }
     for (const auto& tx : world.recorder().txs()) {
         if (tx.intended != core::Reject::kNone && tx.rejected == core::Reject::kNone) {

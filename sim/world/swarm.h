@@ -44,10 +44,10 @@ struct SwarmHooks {
 struct SwarmResult {
     std::uint64_t seed = 0;
     SwarmScenario generated;
-    std::vector<std::string> failures;  // empty: every check held; at most a few per check
-    std::string digest;                 // of the first run
-    std::uint64_t height = 0;           // of the first node's tip at the end
-    std::uint64_t tip_changes = 0;      // checked during the run
+    std::vector<std::string> failures;           // empty: every check held; at most a few per check
+    std::string digest;                          // of the first run
+    std::uint64_t height = 0;                    // of the first node's tip at the end
+    std::uint64_t tip_changes = 0;               // checked during the run
     std::optional<core::Nanos> converged_after;  // from the final heal to one tip on every node
 
     bool passed() const { return failures.empty(); }

@@ -136,10 +136,10 @@ TEST(SwarmGenerator, EveryFeatureIsExercisedAcrossSeeds) {
     EXPECT_EQ(latencies, (std::set<std::string>{"constant", "uniform", "normal", "lognormal",
                                                 "pareto", "regions"}));
     EXPECT_EQ(relays.size(), 3u);
-    EXPECT_EQ(fault_kinds, (std::set<EventKind>{EventKind::kPartition, EventKind::kHeal,
-                                                EventKind::kCut, EventKind::kRestore,
-                                                EventKind::kCrash, EventKind::kRestart,
-                                                EventKind::kLatency, EventKind::kHashrate}));
+    EXPECT_EQ(fault_kinds,
+              (std::set<EventKind>{EventKind::kPartition, EventKind::kHeal, EventKind::kCut,
+                                   EventKind::kRestore, EventKind::kCrash, EventKind::kRestart,
+                                   EventKind::kLatency, EventKind::kHashrate}));
     EXPECT_GT(uneven, 100);
     EXPECT_GT(invalid, 100);
     EXPECT_GT(retarget, 20);
@@ -191,8 +191,9 @@ TEST_F(InvariantTest, OneCoinTooManyBreaksTheSupply) {
     auto [address, account] = state.sorted_accounts().front();
     ++account.balance;
     state.set(address, account);
-    EXPECT_NE(check_supply(state, chain().height(), world->params(), supply()).find("balances sum to"),
-              std::string::npos);
+    EXPECT_NE(
+        check_supply(state, chain().height(), world->params(), supply()).find("balances sum to"),
+        std::string::npos);
     // The wrong height is caught too: one block reward missing.
     EXPECT_NE(check_supply(chain().state(), chain().height() + 1, world->params(), supply()), "");
     // And a replay of the chain disagrees with the tampered ledger.
