@@ -59,6 +59,8 @@ void add_run_commands(CLI::App& app, int& exit_code);
 void add_sweep_commands(CLI::App& app, int& exit_code);
 void add_report_commands(CLI::App& app);
 void add_live_commands(CLI::App& app, int& exit_code);
+// `swarm` (sim/cli/swarm.cpp): generated scenarios checked against the invariants.
+void add_swarm_commands(CLI::App& app, int& exit_code);
 // `theory` (sim/cli/theory.cpp): published predictions for the adversaries.
 void add_theory_commands(CLI::App& app);
 // `wallet send` (sim/cli/wallet_send.cpp), attached to the `wallet` subcommand.

@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
         cli::add_wallet_commands(app, exit_code);
         cli::add_inspect_commands(app);
         cli::add_theory_commands(app);
+        cli::add_swarm_commands(app, exit_code);
         check_command_word(app, argc, argv);
         try {
             app.parse(argc, argv);

@@ -534,6 +534,7 @@ void World::apply_event(std::size_t index) {
         awaiting_convergence_ = true;
         check_convergence();
     }
+    if (options_.after_event) options_.after_event(*this, index);
 }
 
 void World::set_up(NodeHost& host, bool up) {
@@ -629,6 +630,7 @@ void World::on_tip_changed(int node, const core::TipChange& change) {
     recorder_.tip_changed(scheduler_.now(), node, change);
     set_tip(host, change.new_tip->hash());
     check_convergence();
+    if (options_.after_tip_change) options_.after_tip_change(*this, node, change);
     if (node == merchant_) {
         scheduler_.schedule_after(0, [this] {
             for (auto& h : hosts_) {

@@ -36,6 +36,8 @@
 
 namespace sim {
 
+class World;
+
 struct RunOptions {
     std::uint64_t seed = 1;         // master seed of every random stream
     bool shared_validation = true;  // see core::ChainOptions::shared_validation
@@ -48,6 +50,12 @@ struct RunOptions {
     // answer stops the run there (a --max-wall/--max-events budget); RunResult::stopped
     // says why. Must not touch the world.
     std::function<std::string(core::Nanos, std::uint64_t)> over_budget;
+    // Read-only observers for invariant checks (chainsim swarm): called once the world has
+    // taken a node's tip change into account, and after each scenario event (by index into
+    // scenario.events) was applied. They may read the world but must not change it, so they
+    // leave the run and its digest as they are.
+    std::function<void(const World&, int node, const core::TipChange&)> after_tip_change;
+    std::function<void(const World&, std::size_t event)> after_event;
 };
 
 // Relays a node could not make: core::Node relays to transport peers(), which are only the
@@ -125,6 +133,7 @@ class World final : private core::NodeObserver {
     int node_count() const { return static_cast<int>(hosts_.size()); }
     const core::Node& node(int i) const { return *hosts_[i]->node; }
     bool node_up(int i) const { return hosts_[i]->up; }
+    core::Nanos now() const { return scheduler_.now(); }
     // What building found worth saying but not refusing (a disconnected graph); the same
     // lines end up in RunResult::warnings.
     const std::vector<std::string>& warnings() const { return warnings_; }
