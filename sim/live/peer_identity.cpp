@@ -65,8 +65,7 @@ void PeerIdentity::check(const PeerUrl& claimed, const std::string& token,
         ++under_way;
     if (under_way >= kMaxPendingTokens) return refuse(done);
     // A token is 64 hex digits; anything else cannot have been issued, so no call is made.
-    if (token.size() != 64 ||
-        token.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    if (token.size() != 64 || token.find_first_not_of("0123456789abcdef") != std::string::npos) {
         return refuse(done);
     }
     pending_[key].push_back(std::move(done));

@@ -64,7 +64,8 @@ class PeerIdentity {
     // Sender side: the token this node sends to `receiver` (64 lowercase hex).
     std::string token_for(const PeerUrl& receiver) const;
     // The verification route: which of `peers` this node gave `token` to; nullopt if none.
-    std::optional<PeerUrl> issued_to(std::string_view token, const std::vector<PeerUrl>& peers) const;
+    std::optional<PeerUrl> issued_to(std::string_view token,
+                                     const std::vector<PeerUrl>& peers) const;
 
     // Receiver side: `done(true)` once the node at `claimed` vouches for `token` (at once if
     // cached), `done(false)` if it does not, cannot be asked, or too many verifications of

@@ -75,8 +75,7 @@ class PeerIdentityTest : public ::testing::Test {
     }
 
     void register_peer(const LiveNode& at, const std::string& peer) {
-        ASSERT_EQ(testing::post(at.url(), "/nodes/register", json{{"nodes", {peer}}}).status,
-                  201u);
+        ASSERT_EQ(testing::post(at.url(), "/nodes/register", json{{"nodes", {peer}}}).status, 201u);
     }
 
     std::size_t mempool(const LiveNode& n) {
@@ -122,21 +121,20 @@ TEST_F(PeerIdentityTest, AForgedHeaderDoesNotSuppressTheRelay) {
     register_peer(b, a.url());
     // A client pretends to be B: A must still relay the transaction to B.
     const auto tx = core::Transaction::sign_transfer(alice_, bob_, 5, 1, 0);
-    const testing::Answer r =
-        testing::request(a.url(), http::verb::post, "/transactions/new",
-                         core::tx_to_json(*tx).dump(),
-                         {{kNode, b.url()}, {kToken, std::string(64, 'b')}});
+    const testing::Answer r = testing::request(a.url(), http::verb::post, "/transactions/new",
+                                               core::tx_to_json(*tx).dump(),
+                                               {{kNode, b.url()}, {kToken, std::string(64, 'b')}});
     ASSERT_EQ(r.status, 201u) << r.body;
     EXPECT_TRUE(testing::eventually([&] { return mempool(b) == 1; }));
     // The same for a block.
     testing::ChainBuilder chain(network_);
     const core::BlockRef block = chain.next();
     const testing::Answer posted =
-        testing::request(a.url(), http::verb::post, "/blocks",
-                         core::block_to_json(*block).dump(), {{kNode, b.url()}});
+        testing::request(a.url(), http::verb::post, "/blocks", core::block_to_json(*block).dump(),
+                         {{kNode, b.url()}});
     ASSERT_EQ(posted.status, 202u) << posted.body;
-    EXPECT_TRUE(testing::eventually(
-        [&] { return testing::get(b.url(), "/status").json["height"] == 1; }));
+    EXPECT_TRUE(
+        testing::eventually([&] { return testing::get(b.url(), "/status").json["height"] == 1; }));
 }
 
 TEST_F(PeerIdentityTest, ATokenIsVouchedForOnlyToThePeerItWasSentTo) {
@@ -175,8 +173,8 @@ TEST_F(PeerIdentityTest, RealPeersAreVerifiedOnceAndStillRelay) {
     register_peer(b, a.url());
     for (int i = 0; i < 3; ++i)
         ASSERT_EQ(testing::get(a.url(), "/mine").status, 200u);
-    ASSERT_TRUE(testing::eventually(
-        [&] { return testing::get(b.url(), "/status").json["height"] == 3; }));
+    ASSERT_TRUE(
+        testing::eventually([&] { return testing::get(b.url(), "/status").json["height"] == 3; }));
     const auto tx = core::Transaction::sign_transfer(alice_, bob_, 5, 1, 0);
     ASSERT_EQ(testing::post(b.url(), "/transactions/new", core::tx_to_json(*tx)).status, 201u);
     ASSERT_TRUE(testing::eventually([&] { return mempool(a) == 1; }));
