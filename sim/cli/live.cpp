@@ -1,12 +1,13 @@
 // chainsim node --port P [--host 127.0.0.1] [--url URL] [--data DIR] [--peer URL]...
 //               [--pow-bits B] [--miner ADDRESS] [--mine-every S] [--fund ADDRESS=AMOUNT]...
-//               [--demo-wallets N] [--quiet]
+//               [--demo-wallets N] [--clock-offset DURATION] [--disk-room PAGES] [--quiet]
 // chainsim live SCENARIO [--base-port 5000] [--for DURATION] [--data DIR] [--seed N]
 //               [--set path=value]... [--demo-wallets N] [--quiet]
 #include <cmath>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 
 #include <boost/asio/io_context.hpp>
@@ -33,6 +34,8 @@ struct NodeArgs {
     double mine_every = 0;
     std::vector<std::string> funds;
     std::size_t demo_wallets = 0;
+    std::string clock_offset;                // test-only: e.g. -3h
+    std::optional<std::uint64_t> disk_room;  // test-only: SQLite pages
     bool quiet = false;
 };
 
@@ -98,6 +101,23 @@ core::GenesisAllocation parse_fund(const std::string& text) {
     return core::GenesisAllocation{*address, value};
 }
 
+// A signed duration ("-3h", "+90s", "2h30m"), at most 10 years either way.
+core::Nanos parse_clock_offset(const std::string& text) {
+    std::string_view rest = text;
+    bool negative = false;
+    if (!rest.empty() && (rest.front() == '-' || rest.front() == '+')) {
+        negative = rest.front() == '-';
+        rest.remove_prefix(1);
+    }
+    const auto d = sim::parse_duration(rest);
+    constexpr core::Nanos kTenYears = 10 * 365 * 24 * core::kHour;
+    if (!d.ok() || d.value > kTenYears) {
+        bad_input("--clock-offset must be a duration such as -3h or 90m, at most 10 years "
+                  "either way" + (d.ok() ? std::string() : ": " + d.error));
+    }
+    return negative ? -d.value : d.value;
+}
+
 void check_demo_wallets(std::size_t count) {
     if (count > live::kMaxDemoWallets) {
         bad_input("--demo-wallets must be 0.." + std::to_string(live::kMaxDemoWallets));
@@ -139,6 +159,11 @@ int run_node(const NodeArgs& args) {
     for (const core::GenesisAllocation& a : live::demo_allocations(config.demo_wallets))
         funds.push_back(a);
     if (!args.quiet) config.log = print_line;
+    if (!args.clock_offset.empty()) config.clock_offset = parse_clock_offset(args.clock_offset);
+    if (args.disk_room) {
+        if (args.data.empty()) bad_input("--disk-room needs --data (it caps the data dir)");
+        config.disk_room_pages = args.disk_room;
+    }
 
     const live::NetworkParams network =
         live::make_network(live::node_consensus(args.pow_bits, std::move(funds)));
@@ -171,6 +196,21 @@ int run_node(const NodeArgs& args) {
         node.reset();  // commits and closes the data dir
         io.stop();
     });
+    // With --disk-room, SIGUSR1 gives the disk its space back (the cap is lifted).
+    asio::signal_set space_returns(io);
+    std::function<void()> wait_for_space;
+    if (args.disk_room) {
+        space_returns.add(SIGUSR1);
+        wait_for_space = [&] {
+            space_returns.async_wait([&](const boost::system::error_code& ec, int) {
+                if (ec || !node) return;
+                node->limit_store_pages(0);
+                if (!args.quiet) print_line("disk room: the cap is lifted (SIGUSR1)");
+                wait_for_space();
+            });
+        };
+        wait_for_space();
+    }
     io.run();
     node.reset();
     return 0;
@@ -255,6 +295,12 @@ void add_live_commands(CLI::App& app, int& exit_code) {
     node->add_option("--demo-wallets", node_args->demo_wallets,
                      "N named demo wallets (alice, bob, ...) funded at genesis, whose transfers "
                      "the node signs; their keys are public (default 0; all nodes must agree)");
+    node->add_option("--clock-offset", node_args->clock_offset,
+                     "test-only: run the node's clock this far off the wall clock, e.g. -3h "
+                     "(a clock that jumped)");
+    node->add_option("--disk-room", node_args->disk_room,
+                     "test-only: the data dir may grow by this many SQLite pages, then commits "
+                     "fail as on a full disk; SIGUSR1 lifts the cap");
     node->add_flag("--quiet", node_args->quiet, "no event lines");
     node->callback([node_args, &exit_code] { exit_code = run_node(*node_args); });
 

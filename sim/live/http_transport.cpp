@@ -5,6 +5,7 @@
 #include "core/codec.h"
 #include "sim/live/api.h"
 #include "sim/live/live_clock.h"
+#include "sim/live/peer_identity.h"
 
 namespace live {
 
@@ -21,6 +22,10 @@ HttpTransport::HttpTransport(boost::asio::io_context& io, std::string self_url,
 
 HttpTransport::~HttpTransport() {
     close();
+}
+
+void HttpTransport::set_token_source(std::function<std::string(const PeerUrl&)> token_for) {
+    token_for_ = std::move(token_for);
 }
 
 void HttpTransport::set_receiver(std::function<void(core::PeerId, const core::Message&)> receiver) {
@@ -78,6 +83,10 @@ void HttpTransport::close() {
 void HttpTransport::request(core::PeerId to, ClientRequest request,
                             std::function<void(ClientResult)> then) {
     request.headers.emplace_back(kNodeHeader, self_url_);
+    if (token_for_) {
+        request.headers.emplace_back(kTokenHeader,
+                                     token_for_(peers_[static_cast<std::size_t>(to)].url));
+    }
     request.timeout = options_.timeout;
     // Every POST here is a route every chainsim node serves; 404 or 405 means the peer is
     // something else. (A GET /blocks/{hash} may rightly be 404: the block is unknown.)

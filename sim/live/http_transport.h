@@ -9,8 +9,9 @@
 //   get-block -> GET  {peer}/blocks/{hash}     the answer, if it decodes to the block asked
 //                                              for, comes back to the node as a block message
 //
-// Every request carries `X-Chainsim-Node: <this node's URL>` so the receiver can tell which
-// of its peers sent it (and a partitioned receiver can refuse it). A peer that answers 404
+// Every request carries `X-Chainsim-Node: <this node's URL>` and `X-Chainsim-Token: <the
+// token for that peer>` so the receiver can tell which of its peers sent it, once the
+// sender vouches for the token (peer_identity.h), and a partitioned receiver can refuse it. A peer that answers 404
 // or 405 to one of these POSTs is not a chainsim node (a PyChain or dvf/blockchain node has
 // no peer protocol): it is marked incompatible, with the reason, and nothing more is sent
 // to it, so a mixed network cannot split silently into two ledgers. Answers are never
@@ -62,6 +63,8 @@ class HttpTransport final : public core::Transport {
     HttpTransport(const HttpTransport&) = delete;
     HttpTransport& operator=(const HttpTransport&) = delete;
 
+    // The X-Chainsim-Token sent to each peer (PeerIdentity::token_for); null: none.
+    void set_token_source(std::function<std::string(const PeerUrl&)> token_for);
     // Where get-block answers go: the node's on_message(peer, block message).
     void set_receiver(std::function<void(core::PeerId, const core::Message&)> receiver);
     // Which peers may be reached (a partition or a cut link says no); null: all of them.
@@ -94,6 +97,7 @@ class HttpTransport final : public core::Transport {
     std::vector<PeerState> peers_;
     std::function<void(core::PeerId, const core::Message&)> receiver_;
     std::function<bool(const PeerUrl&)> reachable_;
+    std::function<std::string(const PeerUrl&)> token_for_;
     bool closed_ = false;
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // for callbacks that outlive us
 };

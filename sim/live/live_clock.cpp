@@ -11,7 +11,7 @@ core::Nanos unix_nanos() {
 }
 
 core::Nanos LiveClock::now() const {
-    return unix_nanos();
+    return unix_nanos() + offset_;
 }
 
 core::TimerId LiveClock::after(core::Nanos delay, std::function<void()> fn) {

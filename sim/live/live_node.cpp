@@ -4,6 +4,7 @@
 
 #include <boost/asio/post.hpp>
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "sim/live/api.h"
@@ -28,7 +29,7 @@ LiveNode::LiveNode(asio::io_context& io, const NetworkParams& network, LiveNodeC
       network_(network),
       config_(std::move(config)),
       rng_(config_.seed != 0 ? config_.seed : std::random_device{}()),
-      clock_(io),
+      clock_(io, config_.clock_offset),
       mine_timer_(io),
       store_retry_timer_(io) {}
 
@@ -81,7 +82,32 @@ sim::Status LiveNode::open(std::unique_ptr<Store> store) {
     url_ = config_.public_url ? config_.public_url->str()
                               : PeerUrl{config_.host, server_->port()}.str();
 
+    // Peer identity: a secret of this process vouches for the tokens it sends; claims from
+    // others are checked by asking the claimed URL (peer_identity.h).
+    std::array<std::uint8_t, 32> secret{};
+    {
+        std::random_device os;
+        for (auto& b : secret)
+            b = static_cast<std::uint8_t>(os());
+    }
+    const PeerUrl self_url =
+        config_.public_url ? *config_.public_url : PeerUrl{config_.host, server_->port()};
+    identity_ = std::make_unique<PeerIdentity>(
+        secret,
+        [this](const PeerUrl& peer, ClientRequest req, ClientCallback done) {
+            if (peer_filter_ && !peer_filter_(peer)) {
+                ClientResult r;
+                r.error = "not reachable from this node (partitioned)";
+                return done(std::move(r));
+            }
+            req.timeout = config_.transport.timeout;
+            http_fetch(io_, peer, std::move(req), std::move(done));
+        },
+        [this, self_url](const PeerUrl& u) { return u == self_url || is_self(u); });
+
     transport_ = std::make_unique<HttpTransport>(io_, url_, config_.transport);
+    transport_->set_token_source(
+        [this](const PeerUrl& peer) { return identity_->token_for(peer); });
     transport_->set_receiver(
         [this](core::PeerId peer, const core::Message& m) { node_->on_message(peer, m); });
     core::NodeConfig node_config;
@@ -163,6 +189,11 @@ sim::Status LiveNode::open(std::unique_ptr<Store> store) {
     if (store_) {
         s = store_->commit();
         if (!s.ok()) return s;
+        if (config_.disk_room_pages) {
+            // Capped at its current size (SQLite keeps at least that), then given the room.
+            const std::uint64_t now = store_->limit_pages(1);
+            store_->limit_pages(now + *config_.disk_room_pages);
+        }
     }
     schedule_mining();
     return sim::Status::success();

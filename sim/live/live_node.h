@@ -10,8 +10,9 @@
 //
 // Trust: nothing from a client or a peer is trusted. Bodies are decoded strictly; blocks
 // and transactions are validated by core::Node like any other; a peer is identified by the
-// X-Chainsim-Node header only when it names a registered peer (and then only decides where
-// the node asks for missing parents and whom it skips when relaying).
+// X-Chainsim-Node header only when it names a registered peer and that peer vouches for the
+// request's X-Chainsim-Token (peer_identity.h); even then it only decides where the node
+// asks for missing parents and whom it skips when relaying.
 //
 // Lifetime: start() binds, loads the data dir and connects to peers; the destructor stops
 // everything (connections, timers, mining) and commits. Not thread-safe: every call on the
@@ -37,6 +38,7 @@
 #include "sim/live/live_clock.h"
 #include "sim/live/miner.h"
 #include "sim/live/network_params.h"
+#include "sim/live/peer_identity.h"
 #include "sim/live/resolver.h"
 #include "sim/live/store.h"
 #include "sim/live/url.h"
@@ -62,6 +64,13 @@ struct LiveNodeConfig {
     // Demo wallets whose transfers the node signs (--demo-wallets); the network's genesis
     // must fund them (demo_allocations). Empty: none.
     std::vector<DemoWallet> demo_wallets;
+    // Added to the wall clock the node stamps and judges blocks by (--clock-offset): plays
+    // a clock that jumped. 0 in normal use; |offset| at most 10 years.
+    core::Nanos clock_offset = 0;
+    // A full disk after start (--disk-room): chain.db may grow by this many SQLite pages
+    // beyond its size at start, then every commit fails as on a full disk until
+    // limit_store_pages(0). Unset: no cap. Needs a data dir.
+    std::optional<std::uint64_t> disk_room_pages;
     ServerLimits server;
     TransportOptions transport;
     ResolveOptions resolve;
@@ -113,6 +122,14 @@ class LiveNode final : private core::NodeObserver {
 
     // HTTP
     void handle(const Request& req, Reply reply);
+    // The routes, once the sender is known: `from` is a verified peer, else nullopt.
+    void route(const Request& req, const std::map<std::string, std::string>& query,
+               const std::string& path,
+               std::optional<core::PeerId> from, Reply reply);
+    // Peer routes that act on who sent the request (relay suppression, parent requests,
+    // the peer-only routes): only these wait for a claim to be verified.
+    static bool acts_on_sender(const std::string& path);
+    void get_verify(const std::map<std::string, std::string>& query, Reply reply);
     void get_mine(Reply reply);
     void post_transaction(const Request& req, std::optional<core::PeerId> from, Reply reply);
     void get_chain(const std::map<std::string, std::string>& query, Reply reply);
@@ -171,6 +188,7 @@ class LiveNode final : private core::NodeObserver {
     std::unique_ptr<Store> store_;
     std::unique_ptr<Miner> miner_;
     std::unique_ptr<ChainResolver> resolver_;
+    std::unique_ptr<PeerIdentity> identity_;
     boost::asio::steady_timer mine_timer_;
     std::function<bool(const PeerUrl&)> peer_filter_;
 

@@ -82,8 +82,9 @@ void LiveNode::handle(const Request& req, Reply raw) {
     std::string path = target.path;
     if (path.size() > 1 && path.back() == '/') path.pop_back();
 
-    // A request from one of our peers says so; across a partition it is refused.
-    std::optional<core::PeerId> from;
+    // A request from one of our peers says so; across a partition it is refused. The claim
+    // counts only once the claimed peer vouches for the request's token (peer_identity.h),
+    // and is checked only where it matters: the routes that act on who sent the request.
     const auto header = req[kNodeHeader];
     if (!header.empty()) {
         const PeerUrlParse p = parse_peer_url(std::string_view(header.data(), header.size()));
@@ -92,10 +93,34 @@ void LiveNode::handle(const Request& req, Reply raw) {
                 return reply(api::error(503, "partitioned",
                                         "this node cannot reach " + p.url->str() + " now"));
             }
-            from = transport_->find(*p.url);
+            const std::optional<core::PeerId> claimed = transport_->find(*p.url);
+            if (claimed && acts_on_sender(path)) {
+                const auto token = req[kTokenHeader];
+                identity_->check(
+                    *p.url, std::string(token.data(), token.size()),
+                    [this, alive = std::weak_ptr<int>(alive_), &req, query = target.query, path,
+                     claimed, reply](bool verified) {
+                        if (alive.expired()) {
+                            return reply(api::error(503, "stopping", "the node is stopping"));
+                        }
+                        route(req, query, path, verified ? claimed : std::nullopt, reply);
+                    });
+                return;
+            }
         }
     }
+    route(req, target.query, path, std::nullopt, std::move(reply));
+}
 
+bool LiveNode::acts_on_sender(const std::string& path) {
+    return path == "/transactions/new" || path == "/blocks" || path == "/peers/announce" ||
+           path == "/peers/transactions";
+}
+
+// `req` stays valid until `reply` is called (http_server.h), also when the route runs after
+// a peer's token was verified.
+void LiveNode::route(const Request& req, const std::map<std::string, std::string>& query,
+                     const std::string& path, std::optional<core::PeerId> from, Reply reply) {
     const http::verb method = req.method();
     // While the data dir cannot be written nothing new is taken on: it could not be made
     // durable, and a write that failed is never acknowledged or built upon.
@@ -128,14 +153,14 @@ void LiveNode::handle(const Request& req, Reply raw) {
     if (path == "/transactions/new") {
         return allowed(verb::post) ? post_transaction(req, from, reply) : void();
     }
-    if (path == "/chain") return allowed(verb::get) ? get_chain(target.query, reply) : void();
+    if (path == "/chain") return allowed(verb::get) ? get_chain(query, reply) : void();
     if (path == "/nodes/register") return allowed(verb::post) ? post_register(req, reply) : void();
     if (path == "/nodes/resolve") return allowed(verb::get) ? get_resolve(reply) : void();
     if (path == "/nodes") return allowed(verb::get) ? get_nodes(reply) : void();
     if (path == "/blocks") return allowed(verb::post) ? post_block(req, from, reply) : void();
     if (path == "/mempool") return allowed(verb::get) ? get_mempool(reply) : void();
     if (path == "/wallets") return allowed(verb::get) ? get_wallets(reply) : void();
-    if (path == "/tree") return allowed(verb::get) ? get_tree(target.query, reply) : void();
+    if (path == "/tree") return allowed(verb::get) ? get_tree(query, reply) : void();
     if (path == "/status") return allowed(verb::get) ? get_status(reply) : void();
     if (path == "/metrics") return allowed(verb::get) ? get_metrics(reply) : void();
     if (path == "/peers/announce") {
@@ -144,6 +169,7 @@ void LiveNode::handle(const Request& req, Reply raw) {
     if (path == "/peers/transactions") {
         return allowed(verb::post) ? post_peer_transactions(req, from, reply) : void();
     }
+    if (path == kVerifyRoute) return allowed(verb::get) ? get_verify(query, reply) : void();
     if (starts_with(path, "/blocks/")) {
         return allowed(verb::get) ? get_block(path.substr(8), reply) : void();
     }
@@ -482,8 +508,10 @@ void LiveNode::post_block(const Request& req, std::optional<core::PeerId> from, 
 void LiveNode::post_announce(const Request& req, std::optional<core::PeerId> from, Reply reply) {
     if (!from) {
         return reply(api::error(403, "unknown-peer",
-                                "announcements are taken from registered peers only (send " +
-                                    std::string(kNodeHeader) + ": your URL)"));
+                                "announcements are taken from registered peers only, identified by " +
+                                    std::string(kNodeHeader) + ": your URL and a " +
+                                    kTokenHeader + " your node vouches for at " +
+                                    kVerifyRoute));
     }
     json j;
     Response error;
@@ -510,8 +538,10 @@ void LiveNode::post_peer_transactions(const Request& req, std::optional<core::Pe
                                       Reply reply) {
     if (!from) {
         return reply(api::error(403, "unknown-peer",
-                                "transaction batches are taken from registered peers only (send " +
-                                    std::string(kNodeHeader) + ": your URL)"));
+                                "transaction batches are taken from registered peers only, identified by " +
+                                    std::string(kNodeHeader) + ": your URL and a " +
+                                    kTokenHeader + " your node vouches for at " +
+                                    kVerifyRoute));
     }
     json j;
     Response error;
@@ -537,6 +567,22 @@ void LiveNode::post_peer_transactions(const Request& req, std::optional<core::Pe
         if (!s.ok()) return reply(api::error(503, "storage", s.error()));
         reply(api::json(202, {{"message", "Transactions received"}, {"count", count}}));
     });
+}
+
+void LiveNode::get_verify(const std::map<std::string, std::string>& query, Reply reply) {
+    const auto token = query.find("token");
+    if (token == query.end() || token->second.empty()) {
+        return reply(api::error(400, "malformed", "'token' is required (64 hex digits)"));
+    }
+    std::vector<PeerUrl> peers;
+    for (std::size_t i = 0; i < transport_->peer_count(); ++i)
+        peers.push_back(transport_->peer(static_cast<core::PeerId>(i)).url);
+    const std::optional<PeerUrl> to = identity_->issued_to(token->second, peers);
+    if (!to) {
+        return reply(api::error(404, "unknown-token",
+                                "this node sent that token to none of its peers"));
+    }
+    reply(api::json(200, {{"node", url_}, {"peer", to->str()}}));
 }
 
 void LiveNode::get_wallets(Reply reply) {
@@ -685,6 +731,11 @@ void LiveNode::get_metrics(Reply reply) {
     metric("chainsim_store_commits_total", "counter", "Durable commits to the data dir.",
            store_ ? store_->commits() : 0);
     metric("chainsim_store_errors_total", "counter", "Failed commits.", store_errors_);
+    metric("chainsim_peer_claims_verified_total", "counter",
+           "Peer claims (X-Chainsim-Node with a token) the claimed peer vouched for.",
+           identity_->verified());
+    metric("chainsim_peer_claims_refused_total", "counter",
+           "Peer claims not vouched for (treated as a client's request).", identity_->refused());
     labelled("chainsim_http_responses_total", "counter", "HTTP responses, by status.", "code",
              responses_);
     Response r;

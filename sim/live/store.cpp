@@ -245,7 +245,17 @@ std::optional<std::string> Store::meta(const std::string& key) {
 }
 
 bool Store::begin() {
-    if (in_transaction_) return true;
+    if (in_transaction_) {
+        if (sqlite3_get_autocommit(db_) == 0) return true;
+        // SQLite rolled the transaction back by itself (it may on SQLITE_FULL or an I/O
+        // error): none of pending_ is in the database now, and a write made now would
+        // commit on its own, ahead of the earlier ones (a child block before its parent).
+        in_transaction_ = false;
+        replay_pending_ = true;
+        if (write_error_.empty())
+            write_error_ = failure("the write transaction was rolled back").error();
+        return false;
+    }
     if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
         if (write_error_.empty()) write_error_ = failure("cannot begin a write").error();
         return false;
@@ -264,7 +274,9 @@ void Store::write(sqlite3_stmt* statement) {
 void Store::add(Write w) {
     // After a failed commit the database holds none of pending_: the next commit writes
     // all of it again, in order.
-    if (!replay_pending_ && begin()) apply(w);
+    // After a failed write the transaction is doomed: nothing more goes in until commit()
+    // rolls it back and writes everything again.
+    if (!replay_pending_ && write_error_.empty() && begin()) apply(w);
     pending_.push_back(std::move(w));
 }
 
@@ -344,9 +356,9 @@ void Store::put_meta(const std::string& key, const std::string& value) {
 sim::Status Store::commit() {
     if (pending_.empty() && !in_transaction_) return sim::Status::success();
     if (replay_pending_) {
-        if (begin()) {
-            for (const Write& w : pending_)
-                apply(w);
+        for (const Write& w : pending_) {
+            if (!write_error_.empty() || !begin()) break;
+            apply(w);
         }
     }
     auto failed = [this](sim::Status s) {

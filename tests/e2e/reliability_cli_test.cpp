@@ -26,6 +26,20 @@ TEST(ReliabilityCli, MineEveryMustBeFinite) {
     }
 }
 
+// The soak's fault flags refuse what they cannot mean (exit 2, naming the flag).
+TEST(ReliabilityCli, NodeFaultFlagsAreChecked) {
+    ScratchDir dir;
+    for (const std::string value : {"nonsense", "-", "4000d", "+-3h"}) {
+        SCOPED_TRACE(value);
+        const BinaryRun r = run_chainsim({"node", "--port", "0", "--clock-offset", value}, dir);
+        EXPECT_EQ(r.exit_code, kExitBadInput) << r.err;
+        EXPECT_TRUE(contains(r.err, "--clock-offset")) << r.err;
+    }
+    const BinaryRun r = run_chainsim({"node", "--port", "0", "--disk-room", "3"}, dir);
+    EXPECT_EQ(r.exit_code, kExitBadInput) << r.err;
+    EXPECT_TRUE(contains(r.err, "--disk-room needs --data")) << r.err;
+}
+
 TEST(ReliabilityCli, ValidateRefusesWhatCannotFinishOrFit) {
     ScratchDir dir;
     struct Case {
