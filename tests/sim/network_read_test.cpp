@@ -56,6 +56,24 @@ TEST(NetworkRead, BitcoinTopologyErrorsAtTheField) {
               "reachable");
 }
 
+TEST(NetworkRead, CliqueOnAnyKind) {
+    const Scenario s = load_ok(thousand_nodes("{kind: bitcoin, clique: \"0-2,500\"}"));
+    EXPECT_EQ(s.network.topology.clique, (std::vector<int>{0, 1, 2, 500}));
+    EXPECT_EQ(load_ok(thousand_nodes("{kind: ring, clique: \"7,9\"}")).network.topology.clique,
+              (std::vector<int>{7, 9}));
+    const std::string error = only_error(thousand_nodes("{kind: ring, clique: \"0-1000\"}"));
+    EXPECT_EQ(error.rfind("test.yaml:5:29: network.topology.clique: ", 0), 0u) << error;
+}
+
+TEST(NetworkRead, BlockRequestTimeout) {
+    EXPECT_EQ(load_ok(thousand_nodes("ring")).network.block_request_timeout, 5 * core::kSecond);
+    EXPECT_EQ(load_ok(thousand_nodes("ring\n  block_request_timeout: 20m"))
+                  .network.block_request_timeout,
+              1200 * core::kSecond);
+    const std::string error = only_error(thousand_nodes("ring\n  block_request_timeout: 0s"));
+    EXPECT_NE(error.find("network.block_request_timeout"), std::string::npos) << error;
+}
+
 TEST(NetworkRead, ConfigurationTopology) {
     const Scenario s = load_ok(minimal_plus(
         "  topology: {kind: configuration, degrees: [[1, 0.1], [5, 0.4], [8, 0.5]]}\n"));
