@@ -423,7 +423,8 @@ void read_network(const Field& field, NetworkSpec& out) {
     if (auto size = field["block_size"].read_size()) out.block_size_bytes = *size;
     read_processing(field["processing"], out.processing);
     read_compact(field["compact"], out);
-    if (auto t = field["block_request_timeout"].read_duration(true)) out.block_request_timeout = *t;
+    if (auto t = field["block_request_timeout"].read_duration(true))
+        out.block_request_timeout = *t;
 }
 
 }  // namespace sim::scenario_internal
