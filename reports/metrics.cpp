@@ -334,10 +334,11 @@ json build_report(const Recorder& rec, const RunInfo& info) {
         histogram_json[std::to_string(depth)] = n;
 
     // Propagation.
-    std::vector<double> t50, t90, t100;
+    std::vector<double> t50, t90, t95, t100;
     for (const BlockRecord& b : rec.blocks()) {
         if (auto v = propagation_ms(b, rec.node_count(), 0.5)) t50.push_back(*v);
         if (auto v = propagation_ms(b, rec.node_count(), 0.9)) t90.push_back(*v);
+        if (auto v = propagation_ms(b, rec.node_count(), 0.95)) t95.push_back(*v);
         if (auto v = propagation_ms(b, rec.node_count(), 1.0)) t100.push_back(*v);
     }
 
@@ -436,7 +437,10 @@ json build_report(const Recorder& rec, const RunInfo& info) {
           {"max_depth", reorg_max},
           {"depth_histogram", histogram_json}}},
         {"propagation",
-         {{"t50_ms", summary(t50)}, {"t90_ms", summary(t90)}, {"t100_ms", summary(t100)}}},
+         {{"t50_ms", summary(t50)},
+          {"t90_ms", summary(t90)},
+          {"t95_ms", summary(t95)},
+          {"t100_ms", summary(t100)}}},
         {"convergence", convergence},
         {"tip_agreement", tip_agreement},
         {"transactions",

@@ -377,6 +377,16 @@ Status validate(const TopologySpec& spec, int nodes) {
                          std::to_string(max) + ", got " + std::to_string(value),
                      std::string(field)};
     };
+    for (std::size_t i = 0; i < spec.clique.size(); ++i) {
+        const int node = spec.clique[i];
+        if (node < 0 || node >= nodes) {
+            return Error{"expected nodes from 0 to " + std::to_string(nodes - 1) + ", got " +
+                             std::to_string(node),
+                         "clique"};
+        }
+        if (i > 0 && node <= spec.clique[i - 1])
+            return Error{"expected node indices in ascending order without repeats", "clique"};
+    }
     switch (spec.kind) {
         case TopologyKind::kFull:
         case TopologyKind::kRing:
@@ -530,6 +540,10 @@ Expected<Topology> build_topology(const TopologySpec& spec, int nodes, Rng& rng)
             links = std::move(made).value();
             break;
         }
+    }
+    for (std::size_t i = 0; i < spec.clique.size(); ++i) {
+        for (std::size_t j = i + 1; j < spec.clique.size(); ++j)
+            links.emplace_back(spec.clique[i], spec.clique[j]);
     }
     return Topology(nodes, normalized(std::move(links)));
 }

@@ -61,6 +61,9 @@ struct TopologySpec {
     std::vector<std::pair<int, double>> degrees;  // configuration: (degree, weight) bins;
                                                   // non-empty, 1 <= degree < nodes, weight > 0
                                                   // and finite (relative: need not sum to 1)
+    std::vector<int> clique;  // any kind: these nodes are also linked pairwise, on top of the
+                              // kind's graph (e.g. mining pools' own links); sorted, unique,
+                              // each 0..nodes-1; empty = none
 };
 
 // The name the scenario YAML uses for a kind ("random-regular", ...).

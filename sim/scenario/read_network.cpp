@@ -165,37 +165,45 @@ void read_topology(const Field& field, int nodes, TopologySpec& out, bool& defau
             complete = false;
         }
     };
+    // `clique`, with every kind: these nodes are also linked pairwise (docs/scenarios.md).
+    if (!field.is_scalar() && field["clique"].present()) {
+        if (auto clique = field["clique"].read_node_set(nodes)) {
+            out.clique = std::move(*clique);
+        } else {
+            complete = false;
+        }
+    }
     switch (*kind) {
         case K::kFull:
         case K::kRing:
         case K::kLine:
         case K::kStar:
-            field.check_keys({"kind"}, owner);
+            field.check_keys({"kind", "clique"}, owner);
             break;
         case K::kRandomRegular:
-            field.check_keys({"kind", "degree"}, owner);
+            field.check_keys({"kind", "degree", "clique"}, owner);
             take_int("degree", "degree: 8", out.degree);
             break;
         case K::kErdosRenyi:
-            field.check_keys({"kind", "p"}, owner);
+            field.check_keys({"kind", "p", "clique"}, owner);
             take_number("p", "p: 0.1", out.p);
             break;
         case K::kSmallWorld:
-            field.check_keys({"kind", "k", "beta"}, owner);
+            field.check_keys({"kind", "k", "beta", "clique"}, owner);
             take_int("k", "k: 4", out.k);
             take_number("beta", "beta: 0.1", out.beta);
             break;
         case K::kScaleFree:
-            field.check_keys({"kind", "m"}, owner);
+            field.check_keys({"kind", "m", "clique"}, owner);
             take_int("m", "m: 2", out.m);
             break;
         case K::kExplicit:
-            field.check_keys({"kind", "edges"}, owner);
+            field.check_keys({"kind", "edges", "clique"}, owner);
             read_explicit_edges(field["edges"], nodes, out);
             return;  // the reader checks edges where each one stands
         case K::kBitcoin: {
             // Each has Bitcoin Core's default when absent (docs/network.md).
-            field.check_keys({"kind", "outbound", "max_inbound", "reachable"}, owner);
+            field.check_keys({"kind", "outbound", "max_inbound", "reachable", "clique"}, owner);
             auto take_optional_int = [&](const char* name, int& target) {
                 if (!field[name].present()) return;
                 if (auto value = field[name].read_int(std::numeric_limits<int>::min(), kAnyInt)) {
@@ -210,7 +218,7 @@ void read_topology(const Field& field, int nodes, TopologySpec& out, bool& defau
             break;
         }
         case K::kConfiguration:
-            field.check_keys({"kind", "degrees"}, owner);
+            field.check_keys({"kind", "degrees", "clique"}, owner);
             if (!read_degree_bins(field["degrees"], out)) complete = false;
             break;
     }
@@ -399,7 +407,7 @@ void read_network(const Field& field, NetworkSpec& out) {
     if (!field.expect_map()) return;
     field.check_keys(
         {"nodes", "topology", "latency", "relay", "bandwidth", "loss", "block_size", "processing",
-         "compact"},
+         "compact", "block_request_timeout"},
         "network");
     if (field["nodes"].require("nodes: 100")) {
         if (auto nodes = field["nodes"].read_int(1, kMaxNodes))
@@ -415,6 +423,8 @@ void read_network(const Field& field, NetworkSpec& out) {
     if (auto size = field["block_size"].read_size()) out.block_size_bytes = *size;
     read_processing(field["processing"], out.processing);
     read_compact(field["compact"], out);
+    if (auto t = field["block_request_timeout"].read_duration(true))
+        out.block_request_timeout = *t;
 }
 
 }  // namespace sim::scenario_internal

@@ -69,6 +69,9 @@ struct NetworkSpec {
     std::uint64_t block_size_bytes = 0;  // size a block counts as for transfer; 0 = real size
     ProcessingSpec processing;
     CompactSpec compact;
+    // How long a node waits for a requested block before asking another peer that announced
+    // it (core::NodeConfig::block_request_timeout); > 0.
+    core::Nanos block_request_timeout = 5 * core::kSecond;
 };
 
 // docs/adversaries.md: selfish (Eyal & Sirer, FC 2014, Algorithm 1), stubborn (Nayak, Kumar,

@@ -8,7 +8,7 @@
 namespace sim {
 namespace {
 
-double links_of(const NetworkSpec& network) {
+double kind_links(const NetworkSpec& network) {
     const double n = network.nodes;
     const TopologySpec& t = network.topology;
     switch (t.kind) {
@@ -40,6 +40,12 @@ double links_of(const NetworkSpec& network) {
         }
     }
     return n * n;
+}
+
+// The kind's links plus the clique's (an upper bound: some may already be links).
+double links_of(const NetworkSpec& network) {
+    const double c = static_cast<double>(network.topology.clique.size());
+    return kind_links(network) + c * (c - 1) / 2;
 }
 
 std::string figure(double x) {

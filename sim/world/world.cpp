@@ -184,6 +184,7 @@ Status World::build() {
     config.compact.padding_tx_bytes = scenario_.network.compact.padding_tx_bytes;
     config.compact.miss_rate = scenario_.network.compact.miss_rate;
     config.compact.high_bandwidth_peers = scenario_.network.compact.high_bandwidth_peers;
+    config.block_request_timeout = scenario_.network.block_request_timeout;
     config.unix_time_at_zero = params_.genesis_time;
     config.chain.shared_validation = options_.shared_validation;
     // One block tree for all nodes: each keeps a few bytes per block instead of its own

@@ -86,7 +86,7 @@ std::vector<std::string> contract_problems(const json& r) {
     c.integer("/reorgs/count");
     c.integer("/reorgs/max_depth");
     c.object("/reorgs/depth_histogram");
-    for (const char* q : {"t50_ms", "t90_ms", "t100_ms"}) {
+    for (const char* q : {"t50_ms", "t90_ms", "t95_ms", "t100_ms"}) {
         for (const char* s : {"mean", "median", "p90"})
             c.number_or_null(std::string("/propagation/") + q + "/" + s);
     }

@@ -87,6 +87,12 @@ void expect_analytic(const std::string& relay, int miner, core::Nanos hop,
             EXPECT_NEAR(report["propagation"][key][stat].get<double>(), ms, 1e-9)
                 << key << "." << stat;
     }
+    // t95 is in report.json only (ceil(0.95 * 10) = 10 nodes here: the same as t100; the
+    // 21-node test below tells them apart).
+    const double t95 = static_cast<double>(analytic(miner, 0.95, hop)) / core::kMillisecond;
+    for (const char* stat : {"mean", "median", "p90"})
+        EXPECT_NEAR(report["propagation"]["t95_ms"][stat].get<double>(), t95, 1e-9)
+            << "t95_ms." << stat;
 }
 
 constexpr core::Nanos kLatency = 50 * core::kMillisecond;
@@ -110,6 +116,27 @@ TEST(Propagation, PushWithBandwidthAddsTheTransferTime) {
     // 125 KB at 10 Mbps: 125000 * 8 / 1e7 s = 100 ms per hop.
     expect_analytic("push", 0, kLatency + 100 * core::kMillisecond + kPerBlock,
                     {"network.bandwidth=10Mbps", "network.block_size=125KB"});
+}
+
+TEST(Propagation, T95OnALineOf21IsNineteenHops) {
+    // Push from node 0 along 0..20: node h accepts at h hops. ceil(0.95 * 21) = 20 nodes, so
+    // t95 is the 20th node's delay, 19 hops; t100 is 20 hops and t90 (ceil(18.9) = 19) 18.
+    TempDir dir;
+    std::string yaml = line_scenario("push", 0);
+    const std::string from = "nodes: " + std::to_string(kNodes) + "\n";
+    yaml.replace(yaml.find(from), from.size(), "nodes: 21\n");
+    testing::write_file(dir / "line.yaml", yaml);
+    const auto result = testing::chainsim({"run", (dir / "line.yaml").string(), "--quiet",
+                                           "--no-plots", "--out", (dir / "out").string()});
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    const json report = testing::read_json(dir / "out" / "report.json");
+    ASSERT_GE(report["blocks"]["mined"].get<int>(), 5) << "too few blocks to mean anything";
+    const double hop_ms = static_cast<double>(kLatency + kPerBlock) / core::kMillisecond;
+    for (const char* stat : {"mean", "median", "p90"}) {
+        EXPECT_NEAR(report["propagation"]["t90_ms"][stat].get<double>(), 18 * hop_ms, 1e-9);
+        EXPECT_NEAR(report["propagation"]["t95_ms"][stat].get<double>(), 19 * hop_ms, 1e-9);
+        EXPECT_NEAR(report["propagation"]["t100_ms"][stat].get<double>(), 20 * hop_ms, 1e-9);
+    }
 }
 
 }  // namespace

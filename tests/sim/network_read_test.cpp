@@ -53,7 +53,26 @@ TEST(NetworkRead, BitcoinTopologyErrorsAtTheField) {
     EXPECT_EQ(only_error(thousand_nodes("{kind: bitcoin, outbond: 8}")),
               "test.yaml:5:29: network.topology.outbond: unknown key 'outbond' in topology kind "
               "bitcoin (did you mean 'outbound'?); expected one of: kind, outbound, max_inbound, "
-              "reachable");
+              "reachable, clique");
+}
+
+TEST(NetworkRead, CliqueOnAnyKind) {
+    const Scenario s = load_ok(thousand_nodes("{kind: bitcoin, clique: \"0-2,500\"}"));
+    EXPECT_EQ(s.network.topology.clique, (std::vector<int>{0, 1, 2, 500}));
+    EXPECT_EQ(load_ok(thousand_nodes("{kind: ring, clique: \"7,9\"}")).network.topology.clique,
+              (std::vector<int>{7, 9}));
+    const std::string error = only_error(thousand_nodes("{kind: ring, clique: \"0-1000\"}"));
+    EXPECT_EQ(error, "test.yaml:5:34: network.topology.clique: range \"0-1000\" goes beyond the "
+                     "last node; this scenario has 1000 nodes: 0-999");
+}
+
+TEST(NetworkRead, BlockRequestTimeout) {
+    EXPECT_EQ(load_ok(thousand_nodes("ring")).network.block_request_timeout, 5 * core::kSecond);
+    EXPECT_EQ(load_ok(thousand_nodes("ring\n  block_request_timeout: 20m"))
+                  .network.block_request_timeout,
+              1200 * core::kSecond);
+    const std::string error = only_error(thousand_nodes("ring\n  block_request_timeout: 0s"));
+    EXPECT_NE(error.find("network.block_request_timeout"), std::string::npos) << error;
 }
 
 TEST(NetworkRead, ConfigurationTopology) {

@@ -24,7 +24,7 @@ network:
 )"),
               "test.yaml:5:3: network.latncy: unknown key 'latncy' in network (did you mean "
               "'latency'?); expected one of: nodes, topology, latency, relay, bandwidth, loss, "
-              "block_size, processing, compact");
+              "block_size, processing, compact, block_request_timeout");
 }
 
 TEST(ScenarioErrors, UnknownTopLevelKeyCountsTranspositionsAsTypos) {
@@ -44,7 +44,7 @@ TEST(ScenarioErrors, UnknownKeyWithoutACloseMatch) {
 TEST(ScenarioErrors, UnknownParameterForATopologyKind) {
     EXPECT_EQ(only_error(minimal_plus("  topology: {kind: ring, degree: 4}\n")),
               "test.yaml:5:26: network.topology.degree: unknown key 'degree' in topology kind "
-              "ring; expected one of: kind");
+              "ring; expected one of: kind, clique");
 }
 
 TEST(ScenarioErrors, RepeatedKey) {

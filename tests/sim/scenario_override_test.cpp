@@ -120,7 +120,7 @@ TEST(ScenarioOverrides, MisspeltKeyIsAnUnknownKeyNamingTheOverride) {
     EXPECT_EQ(only_error(kBase, {"network.latncy.median=2s"}),
               "--set network.latncy.median=2s: network.latncy: unknown key 'latncy' in network "
               "(did you mean 'latency'?); expected one of: nodes, topology, latency, relay, "
-              "bandwidth, loss, block_size, processing, compact");
+              "bandwidth, loss, block_size, processing, compact, block_request_timeout");
 }
 
 TEST(ScenarioOverrides, ErrorsInsideAnOverriddenCollection) {

@@ -399,6 +399,46 @@ TEST(Topology, BitcoinBadParametersNameTheField) {
         << bad.error();
 }
 
+// ---- clique: extra links among a node set, on top of any kind ---------------------------
+
+TEST(Topology, CliqueAddsEveryMissingPairAndNothingElse) {
+    TopologySpec spec = bitcoin_spec(8, 117, 0.1);
+    const Topology base = build(spec, 500, 4);
+    spec.clique = {3, 50, 51, 200, 499};
+    const Topology with = build(spec, 500, 4);  // same seed: the same base graph
+    expect_well_formed(with);
+    for (std::size_t i = 0; i < spec.clique.size(); ++i) {
+        for (std::size_t j = i + 1; j < spec.clique.size(); ++j)
+            EXPECT_TRUE(with.has_link(spec.clique[i], spec.clique[j]));
+    }
+    // Every base link stays; the only new ones are clique pairs the base lacked.
+    std::size_t missing = 0;
+    for (std::size_t i = 0; i < spec.clique.size(); ++i) {
+        for (std::size_t j = i + 1; j < spec.clique.size(); ++j)
+            missing += base.has_link(spec.clique[i], spec.clique[j]) ? 0 : 1;
+    }
+    for (const auto& [a, b] : base.links()) EXPECT_TRUE(with.has_link(a, b));
+    EXPECT_EQ(with.links().size(), base.links().size() + missing);
+    EXPECT_GT(missing, 0u);
+
+    // On a line the clique's pairs are added once even where the line has them already.
+    TopologySpec line = spec_of(TopologyKind::kLine);
+    line.clique = {0, 1, 2};
+    EXPECT_EQ(build(line, 5).links(), (Links{{0, 1}, {0, 2}, {1, 2}, {2, 3}, {3, 4}}));
+}
+
+TEST(Topology, CliqueOutOfRangeOrUnsortedNamesTheField) {
+    TopologySpec spec = spec_of(TopologyKind::kRing);
+    spec.clique = {0, 10};
+    Status s = validate(spec, 10);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.field() + ": " + s.error(), "clique: expected nodes from 0 to 9, got 10");
+    spec.clique = {4, 2};
+    s = validate(spec, 10);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.field(), "clique");
+}
+
 // ---- configuration: degrees drawn from weighted bins, paired into a simple graph --------
 
 TEST(Topology, ConfigurationDegreesFollowTheBins) {
