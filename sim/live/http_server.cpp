@@ -80,7 +80,10 @@ RequestRead read_request(std::string_view bytes, const ServerLimits& limits) {
         out.refusal = std::move(r);
         return out;
     };
+    // The parser takes a partial body without complaint, so running out of bytes is
+    // checked here, not only through need_more.
     while (!parser.is_header_done()) {
+        if (used == bytes.size()) return out;
         put();
         if (ec == http::error::need_more) return out;
         if (ec) return refused(refuse_parse(ec, limits));
@@ -88,6 +91,7 @@ RequestRead read_request(std::string_view bytes, const ServerLimits& limits) {
     if (auto r = refuse_length(parser.content_length(), limits)) return refused(std::move(*r));
     parser.eager(true);
     while (!parser.is_done()) {
+        if (used == bytes.size()) return out;
         put();
         if (ec == http::error::need_more) return out;
         if (ec) return refused(refuse_parse(ec, limits));
