@@ -110,6 +110,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             ++*answers;
             *answer = std::move(r);
         });
+        // An io_context that ran out of work stays stopped until restarted.
+        io.restart();
         while (*answers == 0 && io.poll() > 0) {
         }
         FUZZ_CHECK(*answers == 1, what + ": answered " + std::to_string(*answers) + " times");
@@ -117,6 +119,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (!req.keep_alive() || answer->close) break;
     }
     node.reset();
+    io.restart();
     io.poll();  // what the node left posted runs against its expired liveness token
     for (const auto& count : every_answer_count)
         FUZZ_CHECK(*count == 1, "a request answered " + std::to_string(*count) + " times");
