@@ -171,7 +171,8 @@ json block_to_json(const Block& block) {
                 {"previous_hash", h.prev.display_hex()},
                 {"timestamp", h.time},
                 {"proof", h.nonce},
-                {"version", h.version},
+                // As the decoder reads it: the 32 bits unsigned, never a negative number.
+                {"version", static_cast<std::uint32_t>(h.version)},
                 {"merkle_root", h.merkle_root.display_hex()},
                 {"bits", bits},
                 {"nonce", h.nonce},

@@ -27,7 +27,80 @@ std::string error_body(std::string_view error, std::string_view message) {
         -1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+Response refusal(unsigned status, std::string_view error, const std::string& message) {
+    Response r;
+    r.status = status;
+    r.body = error_body(error, message);
+    r.close = true;
+    return r;
+}
+
+// The answer to a declared body over the limit, if it is.
+std::optional<Response> refuse_length(const boost::optional<std::uint64_t>& length,
+                                      const ServerLimits& limits) {
+    if (!length || *length <= limits.max_body) return std::nullopt;
+    return refusal(413, "payload-too-large",
+                   "the body is " + std::to_string(*length) + " bytes; at most " +
+                       std::to_string(limits.max_body) + " are accepted");
+}
+
+// The answer to bytes the parser refused: 413, 431 or 400.
+Response refuse_parse(beast::error_code ec, const ServerLimits& limits) {
+    if (ec == http::error::body_limit) {
+        return refusal(413, "payload-too-large",
+                       "the body exceeds " + std::to_string(limits.max_body) + " bytes");
+    }
+    if (ec == http::error::header_limit) {
+        return refusal(431, "headers-too-large",
+                       "the request line and headers exceed " +
+                           std::to_string(limits.max_header) + " bytes");
+    }
+    return refusal(400, "bad-request", "not a valid HTTP request: " + ec.message());
+}
+
+void configure(http::request_parser<http::string_body>& parser, const ServerLimits& limits) {
+    parser.header_limit(static_cast<std::uint32_t>(limits.max_header));
+    parser.body_limit(limits.max_body);
+}
+
 }  // namespace
+
+RequestRead read_request(std::string_view bytes, const ServerLimits& limits) {
+    RequestRead out;
+    http::request_parser<http::string_body> parser;
+    configure(parser, limits);
+    parser.eager(false);
+    std::size_t used = 0;
+    beast::error_code ec;
+    auto put = [&] {
+        used += parser.put(asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+    };
+    auto refused = [&](Response r) {
+        out.outcome = RequestRead::Outcome::kRefused;
+        out.refusal = std::move(r);
+        return out;
+    };
+    // The parser takes a partial body without complaint, so running out of bytes is
+    // checked here, not only through need_more.
+    while (!parser.is_header_done()) {
+        if (used == bytes.size()) return out;
+        put();
+        if (ec == http::error::need_more) return out;
+        if (ec) return refused(refuse_parse(ec, limits));
+    }
+    if (auto r = refuse_length(parser.content_length(), limits)) return refused(std::move(*r));
+    parser.eager(true);
+    while (!parser.is_done()) {
+        if (used == bytes.size()) return out;
+        put();
+        if (ec == http::error::need_more) return out;
+        if (ec) return refused(refuse_parse(ec, limits));
+    }
+    out.outcome = RequestRead::Outcome::kRequest;
+    out.request = parser.release();
+    out.consumed = used;
+    return out;
+}
 
 struct HttpServer::Shared {
     ServerLimits limits;
@@ -62,8 +135,7 @@ class Session : public std::enable_shared_from_this<Session> {
         reading_ = true;
         reading_since_ = std::chrono::steady_clock::now();
         parser_.emplace();
-        parser_->header_limit(static_cast<std::uint32_t>(limits().max_header));
-        parser_->body_limit(limits().max_body);
+        configure(*parser_, limits());
         stream_.expires_after(limits().read_timeout);
         http::async_read_header(stream_, buffer_, *parser_,
                                 [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -74,11 +146,8 @@ class Session : public std::enable_shared_from_this<Session> {
     void on_header(beast::error_code ec) {
         if (ec) return fail_read(ec);
         const Request& req = parser_->get();
-        const auto length = parser_->content_length();
-        if (length && *length > limits().max_body) {
-            return send_error(413, "payload-too-large",
-                              "the body is " + std::to_string(*length) + " bytes; at most " +
-                                  std::to_string(limits().max_body) + " are accepted");
+        if (auto r = refuse_length(parser_->content_length(), limits())) {
+            return send_refusal(std::move(*r));
         }
         if (beast::iequals(req[http::field::expect], "100-continue")) {
             auto go_on =
@@ -103,20 +172,14 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     void fail_read(beast::error_code ec) {
-        if (ec == http::error::body_limit) {
-            return send_error(413, "payload-too-large",
-                              "the body exceeds " + std::to_string(limits().max_body) + " bytes");
-        }
-        if (ec == http::error::header_limit) {
-            return send_error(431, "headers-too-large",
-                              "the request line and headers exceed " +
-                                  std::to_string(limits().max_header) + " bytes");
-        }
         const bool gone = ec == http::error::end_of_stream || ec == asio::error::eof ||
                           ec == asio::error::operation_aborted || ec == beast::error::timeout ||
                           ec == asio::error::connection_reset || ec == asio::error::broken_pipe;
-        if (gone || shared_->stopped) return close();
-        send_error(400, "bad-request", "not a valid HTTP request: " + ec.message());
+        if ((gone || shared_->stopped) && ec != http::error::body_limit &&
+            ec != http::error::header_limit) {
+            return close();
+        }
+        send_refusal(refuse_parse(ec, limits()));
     }
 
     void dispatch() {
@@ -142,15 +205,11 @@ class Session : public std::enable_shared_from_this<Session> {
         }
     }
 
-    void send_error(unsigned status, std::string_view error, const std::string& message) {
+    void send_refusal(Response r) {
         keep_alive_ = false;
         head_ = false;
         version_ = parser_ ? parser_->get().version() : 11;
         if (version_ != 10 && version_ != 11) version_ = 11;
-        Response r;
-        r.status = status;
-        r.body = error_body(error, message);
-        r.close = true;
         respond(++requests_, std::move(r), true);
     }
 

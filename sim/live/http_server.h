@@ -23,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "sim/engine/status.h"
 
@@ -57,6 +58,22 @@ struct ServerLimits {
     // requests are being handled, however many slow connections are open.
     std::size_t max_connections = 1024;
 };
+
+// One request read from `bytes` the way a connection reads it: the same parser, the same
+// limits and the same refusals (400, 413, 431), in one piece and without a socket. For
+// in-process use (tests, the HTTP fuzz target, tests/fuzz).
+struct RequestRead {
+    enum class Outcome {
+        kRequest,     // `request` is complete; it took the first `consumed` bytes
+        kIncomplete,  // the bytes end inside a request (a connection would wait for more)
+        kRefused,     // `refusal` is what the server answers before closing the connection
+    };
+    Outcome outcome = Outcome::kIncomplete;
+    Request request;
+    Response refusal;
+    std::size_t consumed = 0;
+};
+RequestRead read_request(std::string_view bytes, const ServerLimits& limits);
 
 class HttpServer {
   public:

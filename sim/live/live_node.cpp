@@ -76,11 +76,14 @@ sim::Status LiveNode::open(std::unique_ptr<Store> store) {
             if (alive.expired()) return reply(api::error(503, "stopping", "the node is stopping"));
             handle(req, std::move(reply));
         });
-    sim::Status s = server_->listen(config_.host, config_.port);
+    sim::Status s;
+    if (config_.listen) s = server_->listen(config_.host, config_.port);
     if (!s.ok()) return s;
     // How peers know this node: its own choice (behind NAT, in a container), else host:port.
     url_ = config_.public_url ? config_.public_url->str()
-                              : PeerUrl{config_.host, server_->port()}.str();
+                              : PeerUrl{config_.host, config_.listen ? server_->port()
+                                                                      : config_.port}
+                                    .str();
 
     // Peer identity: a secret of this process vouches for the tokens it sends; claims from
     // others are checked by asking the claimed URL (peer_identity.h).

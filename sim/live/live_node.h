@@ -72,6 +72,9 @@ struct LiveNodeConfig {
     // limit_store_pages(0). Unset: no cap. Needs a data dir.
     std::optional<std::uint64_t> disk_room_pages;
     ServerLimits server;
+    // False: no port is bound and requests come only through LiveNode::serve (in-process
+    // tests, the HTTP fuzz target). The node's URL then names `port` as given.
+    bool listen = true;
     TransportOptions transport;
     ResolveOptions resolve;
     // One line per notable event (block mined, reorg, peer refused, store error); null: quiet.
@@ -115,6 +118,9 @@ class LiveNode final : private core::NodeObserver {
     bool store_failing() const { return store_failing_; }
     // Pulls and adopts the most-work valid chain among the peers (GET /nodes/resolve).
     void resolve(std::function<void(const ResolveResult&)> done);
+    // Answers `req` exactly as a request read from the HTTP port (for LiveNodeConfig::listen
+    // false); `reply` may run now or later, on the io_context's thread.
+    void serve(const Request& req, Reply reply);
 
   private:
     LiveNode(boost::asio::io_context& io, const NetworkParams& network, LiveNodeConfig config);

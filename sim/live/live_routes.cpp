@@ -68,6 +68,10 @@ bool starts_with(const std::string& s, std::string_view prefix) {
 
 // --- Routes ---------------------------------------------------------------------------------
 
+void LiveNode::serve(const Request& req, Reply reply) {
+    handle(req, std::move(reply));
+}
+
 void LiveNode::handle(const Request& req, Reply raw) {
     Reply reply = [this, alive = std::weak_ptr<int>(alive_), raw = std::move(raw)](Response r) {
         if (!alive.expired()) ++responses_[r.status];

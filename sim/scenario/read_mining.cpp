@@ -118,8 +118,10 @@ void read_amount_range(const Field& field, std::int64_t lowest, std::uint64_t& m
         return;
     }
     field.check_keys({"min", "max"}, field.path());
-    bool has_both = field["min"].require("min: 1") & field["max"].require("max: 100");
-    if (!has_both) return;
+    // Both are checked, so that a map missing both gets both errors.
+    const bool has_min = field["min"].require("min: 1");
+    const bool has_max = field["max"].require("max: 100");
+    if (!has_min || !has_max) return;
     std::int64_t low = 0, high = 0;
     if (auto value = field["min"].read_int(lowest, kMaxInt)) {
         low = *value;

@@ -237,6 +237,25 @@ TEST_F(BlockCodecTest, JsonRoundTripOfTheJsonObjectItself) {
     EXPECT_EQ(back->hash(), block->hash());
 }
 
+// Found by the block_json fuzz target (tests/fuzz/corpus/block_json/
+// regress-version-above-int32-max): "version" is read as 0..2^32-1, but a version of 2^31
+// or more was written back as a negative number, which the decoder then refused.
+TEST_F(BlockCodecTest, JsonRoundTripOfAVersionAboveInt32Max) {
+    for (const std::uint32_t version : {0x80000000u, 0xffffffffu}) {
+        json j = core::block_to_json(*block);
+        j.erase("hash");
+        j["version"] = version;
+        core::BlockRef decoded;
+        ASSERT_TRUE(core::block_from_json(j, decoded).ok());
+        const json written = core::block_to_json(*decoded);
+        EXPECT_EQ(written["version"], version);
+        core::BlockRef again;
+        const core::ValidationResult r = core::block_from_json(written, again);
+        ASSERT_TRUE(r.ok()) << r.message;
+        EXPECT_EQ(again->hash(), decoded->hash());
+    }
+}
+
 TEST_F(BlockCodecTest, JsonStrictness) {
     const json good = json::parse(core::block_to_json(*block).dump());
     auto with = [&](const std::string& field, const json& v) {
