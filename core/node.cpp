@@ -72,12 +72,13 @@ void Node::on_peer_connected(PeerId peer) {
 }
 
 void Node::handle_announce(PeerId from, const Message& m) {
-    if (chain_.knows(m.hash)) return;
-    // A tie is worth fetching only when ties are broken by a coin.
+    // A tie is worth fetching only when ties are broken by a coin. (The work test comes first:
+    // it is cheaper than a lookup by hash and turns away most announces of known blocks.)
     const bool ties_matter = chain_.tie_break() == TieBreak::kRandom;
     if (m.work < chain_.tip()->chain_work || (!ties_matter && m.work == chain_.tip()->chain_work)) {
         return;
     }
+    if (chain_.knows(m.hash)) return;
     if (Request* request = find_request(m.hash)) {
         Request& r = *request;
         if (r.peer != from &&

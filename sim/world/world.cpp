@@ -410,7 +410,7 @@ void World::deliver(int from, int to, core::MessagePtr message) {
     const core::Nanos start = std::max(scheduler_.now(), host.busy_until);
     const core::Nanos done = start + processing_cost(*message);
     host.busy_until = done;
-    auto handle = [this, &host, from, message, incarnation = host.incarnation] {
+    auto handle = [this, &host, from, message = std::move(message), incarnation = host.incarnation] {
         if (!host.up || host.incarnation != incarnation) return;
         trace(TraceKind::kDeliver, host.id_, from, static_cast<std::uint32_t>(message->kind),
               message->hash);
