@@ -50,7 +50,7 @@ void BM_Hold(benchmark::State& state) {
         benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
     state.counters["pending"] = static_cast<double>(scheduler.pending());
 }
-BENCHMARK(BM_Hold)->Arg(1'000)->Arg(10'000)->Arg(100'000);
+BENCHMARK(BM_Hold)->Arg(1'000)->Arg(10'000)->Arg(100'000)->Arg(1'000'000);
 
 // Hold where every event also arms a timeout that is cancelled when the next event of the same
 // chain runs, the pattern of request timeouts: half the scheduled events are cancelled.

@@ -121,11 +121,11 @@ const BlockIndex* Chain::find(const Hash256& hash) const {
 }
 
 bool Chain::knows(const Hash256& hash) const {
-    return find(hash) != nullptr || orphans_.count(hash) != 0;
+    return find(hash) != nullptr || is_orphan(hash);
 }
 
 bool Chain::is_orphan(const Hash256& hash) const {
-    return orphans_.count(hash) != 0;
+    return !orphans_.empty() && orphans_.count(hash) != 0;
 }
 
 const BlockIndex* Chain::at_height(std::uint64_t height) const {

@@ -72,15 +72,15 @@ void Node::on_peer_connected(PeerId peer) {
 }
 
 void Node::handle_announce(PeerId from, const Message& m) {
-    if (chain_.knows(m.hash)) return;
-    // A tie is worth fetching only when ties are broken by a coin.
+    // A tie is worth fetching only when ties are broken by a coin. (The work test comes first:
+    // it is cheaper than a lookup by hash and turns away most announces of known blocks.)
     const bool ties_matter = chain_.tie_break() == TieBreak::kRandom;
     if (m.work < chain_.tip()->chain_work || (!ties_matter && m.work == chain_.tip()->chain_work)) {
         return;
     }
-    auto it = requests_.find(m.hash);
-    if (it != requests_.end()) {
-        Request& r = it->second;
+    if (chain_.knows(m.hash)) return;
+    if (Request* request = find_request(m.hash)) {
+        Request& r = *request;
         if (r.peer != from &&
             std::find(r.alternatives.begin(), r.alternatives.end(), from) == r.alternatives.end()) {
             r.alternatives.push_back(from);
@@ -98,11 +98,7 @@ void Node::handle_get_block(PeerId from, const Message& m) {
 
 void Node::handle_block(PeerId from, const BlockRef& block) {
     if (!block) return;
-    auto it = requests_.find(block->hash());
-    if (it != requests_.end()) {
-        clock_.cancel(it->second.timer);
-        requests_.erase(it);
-    }
+    if (Request* request = find_request(block->hash())) close_request(*request);
     if (chain_.knows(block->hash())) return;
     process_block(block, from, unix_now());
 }
@@ -217,8 +213,8 @@ void Node::handle_compact_block(PeerId from, const Message& m) {
     if (auto it = partial_.find(m.hash); it != partial_.end()) {
         // Already rebuilding it: start over only with the peer we last asked for it, or when
         // the one we are waiting for went quiet.
-        auto req = requests_.find(m.hash);
-        const bool asked = req != requests_.end() && req->second.peer == from;
+        const Request* req = find_request(m.hash);
+        const bool asked = req != nullptr && req->peer == from;
         if (!asked && clock_.now() - it->second.asked_at < config_.block_request_timeout) return;
         partial_.erase(it);
     }
@@ -307,11 +303,7 @@ void Node::complete_compact(PeerId from, const BlockHeader& header,
 }
 
 void Node::request_block_whole(PeerId from, const Hash256& hash) {
-    auto req = requests_.find(hash);
-    if (req != requests_.end()) {
-        clock_.cancel(req->second.timer);
-        requests_.erase(req);
-    }
+    if (Request* request = find_request(hash)) close_request(*request);
     request_block(hash, from);
 }
 
@@ -342,20 +334,47 @@ void Node::relay_block(const BlockRef& block, PeerId except) {
     relay(message, except);
 }
 
-void Node::request_block(const Hash256& hash, PeerId peer, bool compact) {
-    if (requests_.count(hash) != 0) return;
-    transport_.send(peer, compact ? Message::get_compact(hash) : Message::get_block(hash));
-    TimerId timer =
-        clock_.after(config_.block_request_timeout, [this, hash] { on_request_timeout(hash); });
-    requests_.emplace(hash, Request{peer, timer, {}, compact});
+Node::Request* Node::find_request(const Hash256& hash) {
+    for (Request& r : requests_) {
+        if (r.open && r.hash == hash) return &r;
+    }
+    return nullptr;
 }
 
-void Node::on_request_timeout(const Hash256& hash) {
-    auto it = requests_.find(hash);
-    if (it == requests_.end()) return;
-    Request& r = it->second;
+void Node::close_request(Request& request) {
+    clock_.cancel(request.timer);
+    request.open = false;
+    request.alternatives.clear();
+}
+
+void Node::request_block(const Hash256& hash, PeerId peer, bool compact) {
+    if (find_request(hash) != nullptr) return;
+    transport_.send(peer, compact ? Message::get_compact(hash) : Message::get_block(hash));
+    auto free_slot = std::find_if(requests_.begin(), requests_.end(),
+                                  [](const Request& r) { return !r.open; });
+    if (free_slot == requests_.end()) free_slot = requests_.insert(requests_.end(), Request{});
+    Request& r = *free_slot;
+    r.hash = hash;
+    r.peer = peer;
+    r.compact = compact;
+    r.open = true;
+    ++r.serial;
+    arm_request_timer(static_cast<std::uint32_t>(free_slot - requests_.begin()));
+}
+
+void Node::arm_request_timer(std::uint32_t slot) {
+    const std::uint32_t serial = requests_[slot].serial;
+    requests_[slot].timer = clock_.after(config_.block_request_timeout,
+                                         [this, slot, serial] { on_request_timeout(slot, serial); });
+}
+
+void Node::on_request_timeout(std::uint32_t slot, std::uint32_t serial) {
+    if (slot >= requests_.size()) return;
+    Request& r = requests_[slot];
+    if (!r.open || r.serial != serial) return;
+    const Hash256 hash = r.hash;
     if (r.alternatives.empty()) {
-        requests_.erase(it);
+        r.open = false;
         partial_.erase(hash);
         return;
     }
@@ -363,8 +382,7 @@ void Node::on_request_timeout(const Hash256& hash) {
     r.alternatives.erase(r.alternatives.begin());
     partial_.erase(hash);  // a half-rebuilt block waits on the peer that timed out
     transport_.send(r.peer, r.compact ? Message::get_compact(hash) : Message::get_block(hash));
-    r.timer =
-        clock_.after(config_.block_request_timeout, [this, hash] { on_request_timeout(hash); });
+    arm_request_timer(slot);
 }
 
 ValidationResult Node::admit_tx(const TransactionRef& tx, PeerId from) {
@@ -488,8 +506,9 @@ void Node::restart() {
     high_bandwidth_chosen_.clear();
     high_bandwidth_to_.clear();
     last_compact_.reset();
-    for (auto& [hash, request] : requests_)
-        clock_.cancel(request.timer);
+    for (Request& request : requests_) {
+        if (request.open) clock_.cancel(request.timer);
+    }
     requests_.clear();
 }
 

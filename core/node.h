@@ -34,6 +34,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -67,8 +68,9 @@ class Transport {
     virtual ~Transport() = default;
     // Best effort: the message may be dropped (partition, crash, loss, dead peer).
     virtual void send(PeerId to, MessagePtr message) = 0;
-    // Peers currently reachable, ascending.
-    virtual std::vector<PeerId> peers() const = 0;
+    // Peers currently reachable, ascending. The span is lent: it stays valid until the next
+    // call of peers() (send() does not invalidate it), so relaying builds no list.
+    virtual std::span<const PeerId> peers() const = 0;
 };
 
 // Callbacks for observers (metrics, trace digest, logs). Nodes know nothing about
@@ -170,11 +172,17 @@ class Node {
     std::int64_t unix_now() const;
 
   private:
+    // A block asked for and not yet received. Requests live in slots that are reused, so a
+    // steady state allocates nothing; a node has only a few open at once, so finding one by
+    // hash is a short scan.
     struct Request {
-        PeerId peer;                       // asked
+        Hash256 hash;
+        PeerId peer = 0;                   // asked
         TimerId timer;                     // its timeout
         std::vector<PeerId> alternatives;  // other peers that announced it
         bool compact = false;              // asked with get-compact rather than get-block
+        bool open = false;                 // false: a free slot (alternatives keep capacity)
+        std::uint32_t serial = 0;          // tells a slot's requests apart, for the timer
     };
     // A compact block being rebuilt: what the mempool had, and what was asked of `peer`.
     struct PartialBlock {
@@ -196,7 +204,14 @@ class Node {
     BlockRef solve(const BlockRef& tmpl) const;
     void relay_block(const BlockRef& block, PeerId except);
     void request_block(const Hash256& hash, PeerId peer, bool compact = false);
-    void on_request_timeout(const Hash256& hash);
+    // The open request for `hash`, or null.
+    Request* find_request(const Hash256& hash);
+    // Cancels the request's timer and frees its slot.
+    void close_request(Request& request);
+    // Sets the request's timeout; the timer names the slot and serial (small enough for
+    // std::function to hold without allocating).
+    void arm_request_timer(std::uint32_t slot);
+    void on_request_timeout(std::uint32_t slot, std::uint32_t serial);
     void handle_txs(PeerId from, const std::vector<TransactionRef>& txs);
     void handle_send_compact(PeerId from, const Message& m);
     void handle_get_compact(PeerId from, const Message& m);
@@ -224,7 +239,7 @@ class Node {
     NodeObserver* observer_;
     Chain chain_;
     Mempool mempool_;
-    std::unordered_map<Hash256, Request> requests_;  // lookups only
+    std::vector<Request> requests_;  // slots, open or free; order means nothing
     std::unordered_set<Hash256> withheld_;            // lookups only
     // Compact relay.
     std::unordered_map<Hash256, PartialBlock> partial_;  // lookups only

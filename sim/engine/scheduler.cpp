@@ -1,5 +1,7 @@
 #include "sim/engine/scheduler.h"
 
+#include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cstdio>
 #include <cstdlib>
@@ -9,28 +11,12 @@
 namespace sim {
 namespace {
 
-constexpr std::align_val_t kCacheLine{64};
-
-// Index of the smallest of c[0..3], as arithmetic rather than branches: which child is smallest
-// is unpredictable, and a mispredicted branch costs more than the whole computation.
-template <class Key, class Less>
-std::size_t smallest_of_four(const Key* c, Less less) {
-    const auto a = static_cast<std::size_t>(less(c[1], c[0]));
-    const auto b = 2 + static_cast<std::size_t>(less(c[3], c[2]));
-    const auto pick = static_cast<std::size_t>(less(c[b], c[a]));
-    return a + ((b - a) & (0 - pick));
-}
-
 [[noreturn]] void fail(const char* what) {
     std::fprintf(stderr, "sim::Scheduler: %s\n", what);
     std::abort();
 }
 
 }  // namespace
-
-void Scheduler::AlignedFree::operator()(Key* p) const {
-    ::operator delete[](p, kCacheLine);
-}
 
 Scheduler::Scheduler() = default;
 Scheduler::~Scheduler() = default;
@@ -43,7 +29,7 @@ EventId Scheduler::schedule_at(core::Nanos t, Callback callback) {
     Slot& s = slot(index);
     s.callback = std::move(callback);
     s.tag = next_seq_++ << kSlotBits | index;
-    heap_push(Key{static_cast<std::uint64_t>(t), s.tag});
+    push(Key{static_cast<std::uint64_t>(t), s.tag});
     ++live_;
     return EventId{s.tag};
 }
@@ -64,19 +50,17 @@ bool Scheduler::run_one() {
     return run_next(~std::uint64_t{0});
 }
 
-// Pops keys until a live one, runs it and returns true; returns false (popping nothing live) if
-// the heap is empty or the earliest key is later than `limit`. A dead key at the top is no
+// Takes keys out until a live one, runs it and returns true; returns false (taking nothing
+// live) if none is queued or the earliest key is later than `limit`. A dead key first is no
 // later than any live one, so comparing it with `limit` is enough to stop.
 bool Scheduler::run_next(std::uint64_t limit) {
-    for (;;) {
-        if (heap_size() == 0 || top().time > limit) return false;
-        const Key key = top();
-        heap_pop();
-        // The next event's slot is likely cold; start loading it while this one runs.
-        if (heap_size() > 0) __builtin_prefetch(&slot(top().tag & kSlotMask));
+    Key key;
+    while (pop_until(limit, key)) {
         const auto index = static_cast<std::uint32_t>(key.tag & kSlotMask);
         Slot& s = slot(index);
         if (s.tag != key.tag) continue;  // cancelled
+        // The next event's slot is likely cold; start loading it while this one runs.
+        if (front_ < buckets_[0].size()) __builtin_prefetch(&slot(buckets_[0][front_].tag & kSlotMask));
         now_ = static_cast<core::Nanos>(key.time);
         ++executed_;
         --live_;
@@ -89,6 +73,7 @@ bool Scheduler::run_next(std::uint64_t limit) {
         free_slot(index);
         return true;
     }
+    return false;
 }
 
 void Scheduler::run_until(core::Nanos t) {
@@ -131,95 +116,79 @@ void Scheduler::free_slot(std::uint32_t index) {
     free_head_ = index;
 }
 
-void Scheduler::grow_heap() {
-    const std::size_t capacity = heap_capacity_ == 0 ? 256 : 2 * heap_capacity_;
-    std::unique_ptr<Key[], AlignedFree> grown(new (kCacheLine) Key[capacity]);
-    for (std::size_t pos = kRoot; pos < heap_end_; ++pos)
-        grown[pos] = heap_[pos];
-    heap_ = std::move(grown);
-    heap_capacity_ = capacity;
+std::size_t Scheduler::bucket_of(std::uint64_t time) const {
+    return static_cast<std::size_t>(std::bit_width(time ^ last_));
 }
 
-void Scheduler::heap_push(const Key& key) {
-    if (heap_end_ >= heap_capacity_) grow_heap();
-    std::size_t hole = heap_end_++;
-    while (hole > kRoot) {
-        const std::size_t up = parent(hole);
-        if (!earlier(key, heap_[up])) break;
-        heap_[hole] = heap_[up];
-        hole = up;
-    }
-    heap_[hole] = key;
+void Scheduler::push(const Key& key) {
+    // An event may be due before last_ only when last_ ran ahead of now(): the earliest keys
+    // were dead ones, taken out with nothing live behind them. Rare; start over from it.
+    if (key.time < last_) rebucket(key.time);
+    buckets_[bucket_of(key.time)].push_back(key);
+    ++queued_;
 }
 
-// The smallest child of `hole`, or kNoChild. For a full group of four it is picked without
-// branches, and the group below it is prefetched while the comparison runs: at 100k events
-// the heap outgrows L2 and the walk is memory-bound.
-std::size_t Scheduler::smallest_child(std::size_t hole) const {
-    const std::size_t first = first_child(hole);
-    if (first + kArity <= heap_end_) {
-        const std::size_t below = first_child(first);
-        if (below < heap_end_) {
-            for (std::size_t g = 0; g < kArity; ++g)
-                __builtin_prefetch(&heap_[below + kArity * g]);
-        }
-        return first + smallest_of_four(&heap_[first], earlier);
+bool Scheduler::pop_until(std::uint64_t limit, Key& key) {
+    std::vector<Key>& now_bucket = buckets_[0];
+    if (front_ == now_bucket.size()) {
+        now_bucket.clear();
+        front_ = 0;
+        std::size_t lowest = 1;
+        while (lowest < kBuckets && buckets_[lowest].empty())
+            ++lowest;
+        if (lowest == kBuckets) return false;
+        std::vector<Key>& spread = buckets_[lowest];
+        std::uint64_t earliest = spread.front().time;
+        for (const Key& k : spread)
+            earliest = std::min(earliest, k.time);
+        if (earliest > limit) return false;  // last_ stays: nothing is taken out
+        // Every key of `spread` differs from the new last_ below bit `lowest - 1`, so each
+        // lands in a lower bucket; the ones at the new last_ land in bucket 0.
+        last_ = earliest;
+        for (const Key& k : spread)
+            buckets_[bucket_of(k.time)].push_back(k);
+        spread.clear();
+        // Same time: order by tag, i.e. by sequence number.
+        std::sort(now_bucket.begin(), now_bucket.end(),
+                  [](const Key& a, const Key& b) { return a.tag < b.tag; });
+    } else if (now_bucket[front_].time > limit) {
+        return false;
     }
-    if (first >= heap_end_) return kNoChild;
-    std::size_t best = first;
-    for (std::size_t c = first + 1; c < heap_end_; ++c) {
-        if (earlier(heap_[c], heap_[best])) best = c;
-    }
-    return best;
+    key = now_bucket[front_++];
+    --queued_;
+    return true;
 }
 
-// Bottom-up deletion (Wegener): walk the hole from the root to a leaf along smallest children,
-// then sift the former last key up from there. The last key is usually among the largest, so
-// it rarely climbs, and the walk down needs no comparison against it.
-void Scheduler::heap_pop() {
-    const Key last = heap_[--heap_end_];
-    if (heap_end_ == kRoot) return;
-    std::size_t hole = kRoot;
-    for (;;) {
-        const std::size_t best = smallest_child(hole);
-        if (best == kNoChild) break;
-        heap_[hole] = heap_[best];
-        hole = best;
-    }
-    while (hole > kRoot) {
-        const std::size_t up = parent(hole);
-        if (!earlier(last, heap_[up])) break;
-        heap_[hole] = heap_[up];
-        hole = up;
-    }
-    heap_[hole] = last;
+void Scheduler::rebucket(std::uint64_t last) {
+    std::vector<Key> all;
+    all.reserve(queued_);
+    all.insert(all.end(), buckets_[0].begin() + static_cast<std::ptrdiff_t>(front_),
+               buckets_[0].end());
+    for (std::size_t b = 1; b < kBuckets; ++b)
+        all.insert(all.end(), buckets_[b].begin(), buckets_[b].end());
+    for (std::vector<Key>& bucket : buckets_)
+        bucket.clear();
+    front_ = 0;
+    last_ = last;
+    // Bucket 0 must stay in sequence order; the others are unordered.
+    std::sort(all.begin(), all.end(), [](const Key& a, const Key& b) { return a.tag < b.tag; });
+    for (const Key& k : all)
+        buckets_[bucket_of(k.time)].push_back(k);
 }
 
-// Places `key` at `hole` or below, moving smaller children up.
-void Scheduler::sift_down(std::size_t hole, const Key& key) {
-    for (;;) {
-        const std::size_t best = smallest_child(hole);
-        if (best == kNoChild) break;
-        if (!earlier(heap_[best], key)) break;
-        heap_[hole] = heap_[best];
-        hole = best;
-    }
-    heap_[hole] = key;
-}
-
-// Lazy cancellation leaves dead keys in the heap; when they outnumber the live ones, drop them
-// all and re-heapify. The order of events is unaffected: it is fixed by (time, seq) alone.
+// Lazy cancellation leaves dead keys in the buckets; when they outnumber the live ones, drop
+// them all. The order of events is unaffected: it is fixed by (time, seq) alone, and the
+// surviving keys keep their relative order within each bucket.
 void Scheduler::compact_if_mostly_dead() {
-    constexpr std::size_t kMinHeapToCompact = 1024;
-    if (heap_size() < kMinHeapToCompact || heap_size() - live_ <= live_) return;
-    std::size_t kept = kRoot;
-    for (std::size_t pos = kRoot; pos < heap_end_; ++pos) {
-        if (is_live(heap_[pos])) heap_[kept++] = heap_[pos];
+    constexpr std::size_t kMinToCompact = 1024;
+    if (queued_ < kMinToCompact || queued_ - live_ <= live_) return;
+    buckets_[0].erase(buckets_[0].begin(), buckets_[0].begin() + static_cast<std::ptrdiff_t>(front_));
+    front_ = 0;
+    queued_ = 0;
+    for (std::vector<Key>& bucket : buckets_) {
+        std::erase_if(bucket, [this](const Key& k) { return !is_live(k); });
+        queued_ += bucket.size();
     }
-    heap_end_ = kept;
-    if (heap_size() < 2) return;
-    for (std::size_t pos = parent(heap_end_ - 1) + 1; pos-- > kRoot;)
-        sift_down(pos, Key(heap_[pos]));
 }
 
 }  // namespace sim

@@ -20,12 +20,20 @@
 // Limits (hard failures, not asserts): at most 2^24 - 1 events pending at once and 2^40 events
 // scheduled over a Scheduler's life (about 2.5 days of wall time at 5 M events/s).
 //
-// Implementation: a 4-ary min-heap of 16-byte keys {time, tag}, tag = seq << 24 | slot, laid out
-// so that the four children of a node share one 64-byte cache line; callbacks live in a chunked
-// slab (they never move while pending) with a free list. A slot remembers the tag of its event,
-// and an EventId is that tag: sequence numbers are never reused, so a stale id can never match.
-// Cancellation is lazy: the slot is freed at once and the heap key, whose tag no longer matches,
-// is skipped when it surfaces (the heap is compacted when dead keys outnumber live ones).
+// Implementation: a radix heap (Ahuja, Mehlhorn, Orlin & Tarjan, "Faster algorithms for the
+// shortest path problem", J. ACM 37(2), 1990) of 16-byte keys {time, tag}, tag = seq << 24 |
+// slot. Event times never go below now(), so the queue is monotone: a key lives in bucket
+// bit_width(time ^ last), `last` being the time of the last key taken out, and bucket 0 holds
+// the keys at exactly `last`, in sequence order. Pushing appends to a bucket; when bucket 0
+// runs out, the lowest non-empty bucket is scanned for its smallest time, which becomes `last`,
+// and its keys are spread over the buckets below. Every access is a sequential scan or an
+// append, where a binary or 4-ary heap takes a cache miss per level once it outgrows the
+// caches (at 100k nodes). The order is exactly (time, seq), as a heap gives.
+// Callbacks live in a chunked slab (they never move while pending) with a free list. A slot
+// remembers the tag of its event, and an EventId is that tag: sequence numbers are never
+// reused, so a stale id can never match. Cancellation is lazy: the slot is freed at once and
+// the key, whose tag no longer matches, is skipped when it surfaces (the buckets are compacted
+// when dead keys outnumber live ones).
 #pragma once
 
 #include <cstddef>
@@ -99,20 +107,7 @@ class Scheduler {
     static constexpr std::uint64_t kRunning = kSlotMask;
     static constexpr std::uint32_t kChunkBits = 10;
     static constexpr std::uint32_t kChunkSize = 1u << kChunkBits;
-    // The root sits at index kRoot of the heap array, so children groups start at multiples
-    // of 4: with 16-byte keys and a 64-byte aligned array each group is one cache line.
-    static constexpr std::size_t kArity = 4;
-    static constexpr std::size_t kRoot = kArity - 1;
-
-    // (time, tag) as one 128-bit number, so that comparisons compile without branches.
-    static bool earlier(const Key& a, const Key& b) {
-        using U128 = unsigned __int128;
-        return (U128{a.time} << 64 | a.tag) < (U128{b.time} << 64 | b.tag);
-    }
-    static std::size_t first_child(std::size_t pos) {
-        return kArity * pos - (kArity - 1) * kRoot + 1;
-    }
-    static std::size_t parent(std::size_t pos) { return (pos + (kArity - 1) * kRoot - 1) / kArity; }
+    static constexpr std::size_t kBuckets = 65;  // bit_width of a 64-bit xor: 0..64
 
     Slot& slot(std::uint64_t index) {
         return chunks_[index >> kChunkBits][index & (kChunkSize - 1)];
@@ -121,20 +116,16 @@ class Scheduler {
     void free_slot(std::uint32_t index);
     bool is_live(const Key& key) { return slot(key.tag & kSlotMask).tag == key.tag; }
 
-    std::size_t heap_size() const { return heap_end_ - kRoot; }
-    Key& top() { return heap_[kRoot]; }
-    void heap_push(const Key& key);
-    void heap_pop();
-    void sift_down(std::size_t hole, const Key& key);
-    static constexpr std::size_t kNoChild = 0;  // below kRoot: never a heap position
-    std::size_t smallest_child(std::size_t hole) const;
-    void grow_heap();
+    // The radix heap.
+    std::size_t bucket_of(std::uint64_t time) const;
+    void push(const Key& key);
+    // The earliest key, if its time is <= limit: then true, with `key` filled and taken out.
+    bool pop_until(std::uint64_t limit, Key& key);
+    // Puts every key back under a new `last` (for a key earlier than it; see push()).
+    void rebucket(std::uint64_t last);
+    std::size_t queued() const { return queued_; }
     bool run_next(std::uint64_t limit);
     void compact_if_mostly_dead();
-
-    struct AlignedFree {
-        void operator()(Key* p) const;
-    };
 
     core::Nanos now_ = 0;
     std::uint64_t next_seq_ = 1;
@@ -142,9 +133,10 @@ class Scheduler {
     std::size_t live_ = 0;
     bool stop_requested_ = false;
 
-    std::unique_ptr<Key[], AlignedFree> heap_;  // positions [kRoot, heap_end_) are the heap
-    std::size_t heap_end_ = kRoot;
-    std::size_t heap_capacity_ = 0;
+    std::vector<Key> buckets_[kBuckets];
+    std::size_t front_ = 0;       // bucket 0's keys before front_ are taken out
+    std::uint64_t last_ = 0;      // every queued key's time is >= last_
+    std::size_t queued_ = 0;      // keys in the buckets (live and dead)
     std::vector<std::unique_ptr<Slot[]>> chunks_;
     std::uint32_t slot_count_ = 0;
     std::uint32_t free_head_ = kNoSlot;

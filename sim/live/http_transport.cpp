@@ -64,8 +64,9 @@ std::optional<core::PeerId> HttpTransport::find(const PeerUrl& url) const {
     return std::nullopt;
 }
 
-std::vector<core::PeerId> HttpTransport::peers() const {
-    std::vector<core::PeerId> out;
+std::span<const core::PeerId> HttpTransport::peers() const {
+    std::vector<core::PeerId>& out = reachable_peers_;
+    out.clear();
     for (std::size_t i = 0; i < peers_.size(); ++i) {
         if (reachable(static_cast<core::PeerId>(i)) && peers_[i].compatible) {
             out.push_back(static_cast<core::PeerId>(i));

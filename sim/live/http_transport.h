@@ -26,6 +26,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -83,7 +84,7 @@ class HttpTransport final : public core::Transport {
 
     // core::Transport
     void send(core::PeerId to, core::MessagePtr message) override;
-    std::vector<core::PeerId> peers() const override;
+    std::span<const core::PeerId> peers() const override;
 
     // Drops every connection and queued request; later sends do nothing.
     void close();
@@ -99,6 +100,7 @@ class HttpTransport final : public core::Transport {
     std::function<bool(const PeerUrl&)> reachable_;
     std::function<std::string(const PeerUrl&)> token_for_;
     bool closed_ = false;
+    mutable std::vector<core::PeerId> reachable_peers_;  // what peers() lends
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // for callbacks that outlive us
 };
 

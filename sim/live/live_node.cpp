@@ -264,7 +264,9 @@ sim::Status LiveNode::add_peer(const PeerUrl& url) {
 }
 
 void LiveNode::reconnect_peers() {
-    for (core::PeerId id : transport_->peers())
+    const std::span<const core::PeerId> lent = transport_->peers();
+    const std::vector<core::PeerId> ids(lent.begin(), lent.end());  // sending may ask again
+    for (core::PeerId id : ids)
         node_->on_peer_connected(id);
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <string>
 
@@ -213,34 +215,32 @@ std::vector<int> Network::usable_neighbors(int node) const {
     return result;
 }
 
-void Network::send(int from, int to, std::uint64_t size_bytes, Callback on_delivery) {
+Network::Dispatch Network::dispatch(int from, int to, std::uint64_t size_bytes) {
     assert(0 <= from && from < node_count() && 0 <= to && to < node_count());
     ++counters_.sent;
     const int link = link_between(from, to);
     if (link < 0) {
         ++counters_.dropped_no_link;
-        return;
+        return {};
     }
     LinkState& state = links_[link];
     if (state.cut) {
         ++counters_.dropped_cut;
-        return;
+        return {};
     }
     if (!node_up_[from] || !node_up_[to]) {
         ++counters_.dropped_node_down;
-        return;
+        return {};
     }
     if (group_[from] != group_[to]) {
         ++counters_.dropped_partition;
-        return;
+        return {};
     }
 
     if (shared()) {
         const bool lost = params_.loss > 0.0 && loss_rng_.bernoulli(params_.loss);
         if (lost) ++counters_.dropped_loss;
-        send_shared(from, to, static_cast<std::uint32_t>(link), size_bytes,
-                    std::move(on_delivery), lost);
-        return;
+        return {Dispatch::Kind::kShared, static_cast<std::uint32_t>(link), 0, lost};
     }
 
     core::Nanos& busy_until = state.busy_until[from < to ? 0 : 1];
@@ -251,11 +251,11 @@ void Network::send(int from, int to, std::uint64_t size_bytes, Callback on_deliv
 
     if (params_.loss > 0.0 && loss_rng_.bernoulli(params_.loss)) {
         ++counters_.dropped_loss;
-        return;
+        return {};
     }
 
     ++in_flight_count_;
-    schedule_delivery(delivery, static_cast<std::uint32_t>(link), std::move(on_delivery));
+    return {Dispatch::Kind::kFifo, static_cast<std::uint32_t>(link), delivery, false};
 }
 
 void Network::schedule_delivery(core::Nanos at, std::uint32_t link, Callback on_delivery) {
@@ -270,7 +270,7 @@ void Network::schedule_delivery(core::Nanos at, std::uint32_t link, Callback on_
     InFlight& message = in_flight_[slot];
     message.on_delivery = std::move(on_delivery);
     message.link = link;
-    message.generation = links_[link].generation;
+    message.sent_epoch = fault_epoch_;
     scheduler_.schedule_at(at, [this, slot] { deliver(slot); });
 }
 
@@ -291,7 +291,6 @@ void Network::send_shared(int from, int to, std::uint32_t link, std::uint64_t si
     t.from = from;
     t.to = to;
     t.link = link;
-    t.generation = links_[link].generation;
     t.next = kNoSlot;
     t.up_pos = t.down_pos = kNoSlot;
     t.remaining_bits = static_cast<double>(size_bytes) * 8.0;
@@ -434,16 +433,10 @@ void Network::abort_transfers(int link) {
 void Network::deliver(std::uint32_t slot) {
     InFlight& message = in_flight_[slot];
     Callback on_delivery = std::move(message.on_delivery);
-    const bool intact = links_[message.link].generation == message.generation;
+    const std::uint32_t link = message.link, sent_epoch = message.sent_epoch;
     message.next_free = free_head_;
     free_head_ = slot;
-    --in_flight_count_;
-    if (!intact) {
-        ++counters_.dropped_in_flight;
-        return;
-    }
-    ++counters_.delivered;
-    on_delivery();
+    if (arrives(link, sent_epoch)) on_delivery();
 }
 
 template <class Change>
@@ -451,6 +444,11 @@ void Network::apply_fault(const std::vector<int>& candidates, Change change) {
     std::vector<char> before(candidates.size());
     for (std::size_t i = 0; i < candidates.size(); ++i)
         before[i] = usable(candidates[i]);
+    if (fault_epoch_ == std::numeric_limits<std::uint32_t>::max()) {
+        std::fprintf(stderr, "sim::Network: more than 2^32 - 1 faults\n");
+        std::abort();
+    }
+    ++fault_epoch_;
     change();
     std::vector<std::pair<int, bool>> changed;
     for (std::size_t i = 0; i < candidates.size(); ++i) {
@@ -460,7 +458,7 @@ void Network::apply_fault(const std::vector<int>& candidates, Change change) {
         if (!now_usable) {
             // Invalidate messages in flight and forget the queued transfers.
             LinkState& state = links_[link];
-            ++state.generation;
+            state.broken_at = fault_epoch_;
             state.busy_until[0] = state.busy_until[1] = 0;
             if (shared()) abort_transfers(link);
         }
@@ -504,25 +502,37 @@ Status Network::partition(const std::vector<std::vector<int>>& groups) {
             group[node] = static_cast<int>(g) + 1;  // 0 is the group of unlisted nodes
         }
     }
-    apply_fault(all_links(), [&] { group_ = std::move(group); });
+    apply_fault(all_links(), [&] {
+        group_ = std::move(group);
+        partitioned_ = std::any_of(group_.begin(), group_.end(), [](int g) { return g != 0; });
+    });
     return {};
 }
 
 void Network::heal() {
-    apply_fault(all_links(), [&] { std::fill(group_.begin(), group_.end(), 0); });
+    apply_fault(all_links(), [&] {
+        std::fill(group_.begin(), group_.end(), 0);
+        partitioned_ = false;
+    });
 }
 
 Status Network::cut(int a, int b) {
     const int link = topology_.link_id(a, b);
     if (link < 0) return Error{"cut: there is no link " + link_name(a, b)};
-    apply_fault({link}, [&] { links_[link].cut = true; });
+    apply_fault({link}, [&] {
+        if (!links_[link].cut) ++cut_links_;
+        links_[link].cut = true;
+    });
     return {};
 }
 
 Status Network::restore(int a, int b) {
     const int link = topology_.link_id(a, b);
     if (link < 0) return Error{"restore: there is no link " + link_name(a, b)};
-    apply_fault({link}, [&] { links_[link].cut = false; });
+    apply_fault({link}, [&] {
+        if (links_[link].cut) --cut_links_;
+        links_[link].cut = false;
+    });
     return {};
 }
 
@@ -532,7 +542,10 @@ Status Network::set_node_up(int node, bool up) {
                      std::to_string(node) + " (nodes are 0.." + std::to_string(node_count() - 1) +
                      ")"};
     }
-    apply_fault(links_of(node), [&] { node_up_[node] = up ? 1 : 0; });
+    apply_fault(links_of(node), [&] {
+        if (static_cast<bool>(node_up_[node]) != up) down_nodes_ += up ? -1 : 1;
+        node_up_[node] = up ? 1 : 0;
+    });
     return {};
 }
 

@@ -19,9 +19,13 @@
 //     that node's transfers starts or ends; delivery = end of the transfer + link latency.
 //     Without per-node bandwidth the FIFO timing above holds exactly as it always has.
 //   - A message is delivered only if its link stayed usable from send to delivery: every fault
-//     that makes a link unusable bumps the link's generation, and a delivery whose generation
-//     is stale is dropped (counted as dropped_in_flight). That also clears the link's transfer
-//     queue.
+//     call advances the fault epoch, a link made unusable remembers the epoch that broke it,
+//     and a delivery sent before its link's last break is dropped (counted as
+//     dropped_in_flight). That also clears the link's transfer queue. At most 2^32 - 1 fault
+//     calls per Network (a hard failure beyond).
+//   - send() takes any void() callable; one of up to 32 bytes (a pointer, two ids and a
+//     shared_ptr) rides inside the delivery event, so a message costs no allocation and no
+//     slab of its own. The shared-bandwidth path holds it as a Callback.
 //   - Randomness: the loss stream is drawn once per send over a usable link, and only when
 //     loss > 0; with loss 0 it is never touched.
 //   - Link-change notifications: after each fault, the handler is called once per link whose
@@ -35,6 +39,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -135,7 +140,8 @@ class Network {
 
     // Sends a message of `size_bytes` from `from` to `to`; `on_delivery` runs at delivery, or is
     // destroyed unrun if the message is dropped. REQUIRES: both are valid node indices.
-    void send(int from, int to, std::uint64_t size_bytes, Callback on_delivery);
+    template <class OnDelivery>
+    void send(int from, int to, std::uint64_t size_bytes, OnDelivery&& on_delivery);
 
     // Faults. Each returns an Error (and changes nothing) if it names a missing node or link.
     // Splits the nodes into groups; nodes in no group form one more group. Replaces any earlier
@@ -158,6 +164,14 @@ class Network {
     const std::vector<int>& neighbors(int node) const { return topology_.neighbors(node); }
     // Neighbours over a usable link; sorted ascending.
     std::vector<int> usable_neighbors(int node) const;
+    // The same as neighbors(), from the flat adjacency (valid while the Network lives).
+    std::span<const int> adjacent(int node) const {
+        return {adjacent_peer_.data() + adjacent_begin_[node],
+                adjacent_begin_[node + 1] - adjacent_begin_[node]};
+    }
+    // True while no link is cut, no node is down and no partition is in force: then every
+    // link is usable and usable_neighbors(n) is adjacent(n).
+    bool fault_free() const { return cut_links_ == 0 && down_nodes_ == 0 && !partitioned_; }
 
     const NetworkCounters& counters() const { return counters_; }
     std::uint64_t in_flight() const { return in_flight_count_; }
@@ -170,7 +184,7 @@ class Network {
         core::Nanos latency = 0;
         std::uint64_t bandwidth_bps = 0;
         core::Nanos busy_until[2] = {0, 0};  // [0]: a -> b, [1]: b -> a (a < b)
-        std::uint32_t generation = 0;
+        std::uint32_t broken_at = 0;  // the fault epoch that last made it unusable (0: never)
         bool cut = false;
     };
     // A message on the shared-bandwidth path, from send until its last bit leaves (then it
@@ -180,7 +194,6 @@ class Network {
         int from = 0;
         int to = 0;
         std::uint32_t link = 0;
-        std::uint32_t generation = 0;
         std::uint32_t next = kNoSlot;  // next on the same directed link, or next free slot
         std::uint32_t up_pos = kNoSlot;    // index in uploading_[from] while active
         std::uint32_t down_pos = kNoSlot;  // index in downloading_[to] while active
@@ -193,23 +206,44 @@ class Network {
     struct InFlight {
         Callback on_delivery;
         std::uint32_t link = 0;
-        std::uint32_t generation = 0;
+        std::uint32_t sent_epoch = 0;
         std::uint32_t next_free = 0;
     };
+    // What send() does after the link checks and the FIFO timing.
+    struct Dispatch {
+        enum class Kind { kDropped, kShared, kFifo };
+        Kind kind = Kind::kDropped;  // kDropped: counted already
+        std::uint32_t link = 0;
+        core::Nanos at = 0;  // kFifo: the delivery time
+        bool lost = false;   // kShared: lost to `loss` (still occupies the link)
+    };
+    Dispatch dispatch(int from, int to, std::uint64_t size_bytes);
+    // Counts a delivery over `link` of a message sent at fault epoch `sent_epoch`, and says
+    // whether it arrives (the link has not broken since). In a run without faults the link's
+    // state is never read.
+    bool arrives(std::uint32_t link, std::uint32_t sent_epoch) {
+        --in_flight_count_;
+        if (sent_epoch != fault_epoch_ && links_[link].broken_at > sent_epoch) {
+            ++counters_.dropped_in_flight;
+            return false;
+        }
+        ++counters_.delivered;
+        return true;
+    }
 
     bool usable(int link) const;
     // The id of the link from `from` to `to`, or -1: a search of from's neighbours in the
     // flat adjacency below (what Topology::link_id answers, without its per-node vectors).
     int link_between(int from, int to) const;
-    // Runs `change`, then bumps the generation of, and reports, every link among `candidates`
-    // (ascending link ids) whose usability changed.
+    // Runs `change` in a new fault epoch, then marks broken, and reports, every link among
+    // `candidates` (ascending link ids) whose usability changed.
     template <class Change>
     void apply_fault(const std::vector<int>& candidates, Change change);
     std::vector<int> all_links() const;
     std::vector<int> links_of(int node) const;
     void deliver(std::uint32_t slot);
-    // Latency leg: delivers `on_delivery` over `link` at `at` unless the link's generation
-    // moves on first.
+    // Latency leg of the shared-bandwidth path: delivers `on_delivery` over `link` at `at`
+    // unless the link breaks first.
     void schedule_delivery(core::Nanos at, std::uint32_t link, Callback on_delivery);
 
     // Shared bandwidth.
@@ -242,7 +276,11 @@ class Network {
     std::vector<int> adjacent_link_;
     std::vector<char> node_up_;        // by node
     std::vector<int> group_;           // partition group by node; all 0 when healed
-    std::vector<InFlight> in_flight_;  // slab of messages in flight
+    std::uint32_t fault_epoch_ = 0;    // fault calls so far
+    int cut_links_ = 0;                // links with LinkState::cut
+    int down_nodes_ = 0;               // nodes with node_up_ 0
+    bool partitioned_ = false;         // some group_ entry is not 0
+    std::vector<InFlight> in_flight_;  // slab of the shared path's messages in flight
     std::uint32_t free_head_ = kNoSlot;
     std::uint64_t in_flight_count_ = 0;
 
@@ -257,6 +295,21 @@ class Network {
     std::vector<std::vector<std::uint32_t>> downloading_;  // by node: active transfers in
     NetworkCounters counters_;
 };
+
+template <class OnDelivery>
+void Network::send(int from, int to, std::uint64_t size_bytes, OnDelivery&& on_delivery) {
+    const Dispatch d = dispatch(from, to, size_bytes);
+    if (d.kind == Dispatch::Kind::kShared) {
+        send_shared(from, to, d.link, size_bytes, Callback(std::forward<OnDelivery>(on_delivery)),
+                    d.lost);
+    } else if (d.kind == Dispatch::Kind::kFifo) {
+        scheduler_.schedule_at(
+            d.at, [this, link = d.link, epoch = fault_epoch_,
+                   deliver = std::decay_t<OnDelivery>(std::forward<OnDelivery>(on_delivery))]() mutable {
+                if (arrives(link, epoch)) deliver();
+            });
+    }
+}
 
 // Checks LinkParams (loss in [0, 1]).
 Status validate(const LinkParams& params);

@@ -11,7 +11,7 @@
 namespace sim::scenario_internal {
 namespace {
 
-constexpr int kMaxNodes = 100'000;
+constexpr int kMaxNodes = 1'000'000;
 constexpr int kDefaultDegree = 8;
 
 // Checks that `edges` link every node, reporting the unreachable ones at `field`.

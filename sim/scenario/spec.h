@@ -58,7 +58,7 @@ struct ProcessingSpec {
 
 // `network:`
 struct NetworkSpec {
-    int nodes = 0;  // required; 1..100000
+    int nodes = 0;  // required; 1..1000000
     TopologySpec topology;         // absent: random-regular degree 8 if nodes > 8, else full
     bool topology_defaulted = false;  // true when the file has no topology
     LatencySpec latency;

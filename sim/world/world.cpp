@@ -50,7 +50,7 @@ void NodeHost::send(core::PeerId to, core::MessagePtr message) {
     world_.send(id_, to, std::move(message));
 }
 
-std::vector<core::PeerId> NodeHost::peers() const {
+std::span<const core::PeerId> NodeHost::peers() const {
     return world_.relay_peers(id_);  // core::Node asks only when it relays
 }
 
@@ -379,8 +379,10 @@ core::Nanos World::processing_cost(const core::Message& m) const {
     }
 }
 
-std::vector<core::PeerId> World::relay_peers(int node) {
-    std::vector<core::PeerId> usable;
+std::span<const core::PeerId> World::relay_peers(int node) {
+    if (network_->fault_free()) return network_->adjacent(node);
+    std::vector<core::PeerId>& usable = relay_scratch_;
+    usable.clear();
     for (int neighbour : network_->neighbors(node)) {
         if (network_->link_usable(node, neighbour)) {
             usable.push_back(neighbour);
@@ -409,7 +411,7 @@ void World::deliver(int from, int to, core::MessagePtr message) {
     const core::Nanos start = std::max(scheduler_.now(), host.busy_until);
     const core::Nanos done = start + processing_cost(*message);
     host.busy_until = done;
-    auto handle = [this, &host, from, message, incarnation = host.incarnation] {
+    auto handle = [this, &host, from, message = std::move(message), incarnation = host.incarnation] {
         if (!host.up || host.incarnation != incarnation) return;
         trace(TraceKind::kDeliver, host.id_, from, static_cast<std::uint32_t>(message->kind),
               message->hash);

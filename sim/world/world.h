@@ -103,7 +103,7 @@ class NodeHost final : public core::Clock, public core::Transport {
     core::TimerId after(core::Nanos delay, std::function<void()> fn) override;
     void cancel(core::TimerId id) override;
     void send(core::PeerId to, core::MessagePtr message) override;
-    std::vector<core::PeerId> peers() const override;
+    std::span<const core::PeerId> peers() const override;
 
     World& world_;
     int id_;
@@ -148,7 +148,8 @@ class World final : private core::NodeObserver {
     // Network and nodes.
     void send(int from, int to, core::MessagePtr message);
     // The neighbours `node` can relay to now; counts the others into withheld_.
-    std::vector<core::PeerId> relay_peers(int node);
+    // The span is the network's own adjacency while no fault is in force, else relay_scratch_.
+    std::span<const core::PeerId> relay_peers(int node);
     void deliver(int from, int to, core::MessagePtr message);
     // Bytes `message` occupies on a link: its wire size, a block at least block_size.
     std::uint64_t transfer_size(const core::Message& message) const;
@@ -197,6 +198,7 @@ class World final : private core::NodeObserver {
     std::vector<std::string> warnings_;
     std::set<std::pair<int, int>> cut_links_;  // (lower, higher) node of each cut link
     RelayWithheld withheld_;
+    std::vector<core::PeerId> relay_scratch_;  // relay_peers' answer while a fault is in force
 
     Rng mining_rng_;
     Rng latency_rng_;

@@ -42,9 +42,11 @@ class Line final : public core::NodeObserver {
             const std::uint64_t size = m->wire_size();
             line->network->send(id, to, size, [this, to, m] { line->nodes[to]->on_message(id, *m); });
         }
-        std::vector<core::PeerId> peers() const override {
-            return line->network->usable_neighbors(id);
+        std::span<const core::PeerId> peers() const override {
+            usable = line->network->usable_neighbors(id);
+            return usable;
         }
+        mutable std::vector<core::PeerId> usable;
     };
 
     Line(int n, core::RelayMode relay, core::CompactConfig compact = {}) {

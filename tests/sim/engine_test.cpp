@@ -2,6 +2,7 @@
 
 #include <array>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -178,6 +179,61 @@ TEST(Scheduler, ManyCancellationsKeepOrderAndCounts) {
     s.run();
     EXPECT_EQ(ran_at.size(), 5000u);
     EXPECT_TRUE(std::is_sorted(ran_at.begin(), ran_at.end()));
+}
+
+TEST(Scheduler, MatchesAReferenceQueueUnderRandomWork) {
+    // The radix heap against a plain ordered set of (time, scheduling order): random delays
+    // (ties, zero, seconds, the end of time), cancellations of pending and stale ids, and
+    // run_until slices that stop short of the next event or end on cancelled ones (so the
+    // queue's notion of "last" runs ahead of now()).
+    Scheduler s;
+    Rng rng = Rng::stream(12, "engine-reference");
+    std::set<std::pair<core::Nanos, int>> reference;  // (time, label); labels count up
+    std::vector<std::pair<EventId, std::pair<core::Nanos, int>>> issued;
+    std::vector<int> ran, expected;
+    int next_label = 0;
+    auto schedule = [&](core::Nanos delay) {
+        const int label = next_label++;
+        const core::Nanos t = core::add_saturating(s.now(), delay);
+        const EventId id = s.schedule_at(t, [&ran, label] { ran.push_back(label); });
+        reference.emplace(t, label);
+        issued.push_back({id, {t, label}});
+    };
+    auto random_delay = [&]() -> core::Nanos {
+        switch (rng.below(6)) {
+            case 0: return 0;
+            case 1: return static_cast<core::Nanos>(rng.below(4));
+            case 2: return static_cast<core::Nanos>(rng.below(1'000'000));
+            case 3: return static_cast<core::Nanos>(rng.below(10)) * kSecond;
+            case 4: return core::kNever;
+            default: return static_cast<core::Nanos>(rng.below(1u << 30));
+        }
+    };
+    for (int round = 0; round < 400; ++round) {
+        for (int i = static_cast<int>(rng.below(40)); i > 0; --i)
+            schedule(random_delay());
+        for (int i = static_cast<int>(rng.below(15)); i > 0 && !issued.empty(); --i) {
+            const auto& [id, key] = issued[rng.below(issued.size())];
+            const bool pending = reference.erase(key) != 0;
+            EXPECT_EQ(s.cancel(id), pending);
+        }
+        const core::Nanos until = core::add_saturating(s.now(), random_delay() / 2);
+        while (!reference.empty() && reference.begin()->first <= until) {
+            expected.push_back(reference.begin()->second);
+            reference.erase(reference.begin());
+        }
+        if (rng.below(8) == 0) {
+            while (s.run_one()) {
+            }
+            for (const auto& key : reference)
+                expected.push_back(key.second);
+            reference.clear();
+        } else {
+            s.run_until(until);
+        }
+        ASSERT_EQ(ran, expected) << "round " << round;
+        EXPECT_EQ(s.pending(), reference.size());
+    }
 }
 
 TEST(Scheduler, RunUntilRunsDueEventsAndAdvancesTime) {
