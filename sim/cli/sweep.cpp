@@ -369,8 +369,10 @@ int write_sweep_outputs(const SweepPlan& plan, const std::vector<Task>& tasks, b
              {"stats", reports.empty() ? json::object() : reports::point_stats(reports)}});
     }
     if (incomplete) sweep["incomplete"] = true;
-    const bool changed = write_file(out / "sweep.json", sweep.dump(2) + "\n", keep_unchanged) |
-                         write_file(out / "sweep.csv", reports::sweep_csv(sweep), keep_unchanged);
+    // Both files are written whatever the first one returns.
+    const bool json_changed = write_file(out / "sweep.json", sweep.dump(2) + "\n", keep_unchanged);
+    const bool csv_changed = write_file(out / "sweep.csv", reports::sweep_csv(sweep), keep_unchanged);
+    const bool changed = json_changed || csv_changed;
     const bool redraw = changed || !keep_unchanged || !has_sweep_plots(out);
     if (!no_plots && !sweep["swept"].empty() && redraw) {
         reports::PlotResult plots = reports::render_plots(out.string(), reports::PlotKind::kSweep);
