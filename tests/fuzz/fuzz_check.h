@@ -4,6 +4,7 @@
 // exception does the same on its own.
 #pragma once
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -18,6 +19,14 @@ namespace fuzz {
         std::fprintf(stderr, "  %.*s\n", static_cast<int>(detail.size()), detail.data());
     }
     std::abort();
+}
+
+// `text` in lower case (hex digits compare without regard to case).
+inline std::string lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
 }
 
 }  // namespace fuzz

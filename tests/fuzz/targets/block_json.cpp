@@ -19,23 +19,11 @@
 #include "core/codec.h"
 #include "core/params.h"
 #include "fuzz_check.h"
+#include "fuzz_json.h"
 
 namespace {
 
 using nlohmann::json;
-
-std::string lower(std::string s) {
-    for (char& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-bool same_field(const json& given, const json& written) {
-    if (given.is_string() && written.is_string()) {
-        return lower(given.get<std::string>()) == lower(written.get<std::string>());
-    }
-    return given == written;
-}
 
 void check_verdict(const core::Block& block) {
     core::ConsensusParams params;  // the defaults; any verdict will do, it must have a reason
@@ -55,7 +43,7 @@ void check_json(const json& j) {
     const json written = core::block_to_json(*block);
     for (const auto& [key, value] : written.items()) {
         if (key != "transactions" && j.contains(key)) {
-            FUZZ_CHECK(same_field(j[key], value), key + ": " + j[key].dump() + " became " +
+            FUZZ_CHECK(fuzz::same_field(j[key], value), key + ": " + j[key].dump() + " became " +
                                                       value.dump());
         }
     }

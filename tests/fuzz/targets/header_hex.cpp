@@ -29,13 +29,6 @@ bool all_hex(std::string_view text) {
     return true;
 }
 
-std::string lower(std::string_view text) {
-    std::string s(text);
-    for (char& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -44,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const bool well_formed = text.size() % 2 == 0 && all_hex(text);
     const auto bytes = core::from_hex(text);
     FUZZ_CHECK(bytes.has_value() == well_formed, std::string(text));
-    if (bytes) FUZZ_CHECK(core::to_hex(*bytes) == lower(text), std::string(text));
+    if (bytes) FUZZ_CHECK(core::to_hex(*bytes) == fuzz::lower(text), std::string(text));
 
     std::array<std::uint8_t, core::BlockHeader::kSize> raw{};
     const bool exact = core::from_hex_exact(text, raw);

@@ -28,13 +28,6 @@ bool is_space(char c) {
     return c == ' ' || c == '\n' || c == '\t' || c == '\r';
 }
 
-std::string lower(std::string_view text) {
-    std::string s(text);
-    for (char& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 core::Hash256 reference_root(std::vector<core::Hash256> level, bool& mutated) {
     if (level.size() == 1) return level[0];
     std::vector<core::Hash256> next;
@@ -72,7 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto hash = core::Hash256::from_display_hex(token);
         FUZZ_CHECK(hash.has_value() == well_formed, std::string(token));
         if (!hash) continue;
-        FUZZ_CHECK(hash->display_hex() == lower(token), std::string(token));
+        FUZZ_CHECK(hash->display_hex() == fuzz::lower(token), std::string(token));
         const std::string internal = hash->hex();
         const std::string display = hash->display_hex();
         for (std::size_t b = 0; b < 32; ++b) {

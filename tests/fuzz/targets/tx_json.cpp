@@ -17,24 +17,11 @@
 
 #include "core/codec.h"
 #include "fuzz_check.h"
+#include "fuzz_json.h"
 
 namespace {
 
 using nlohmann::json;
-
-std::string lower(std::string s) {
-    for (char& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-// The same value, with strings compared without regard to case (hex digits).
-bool same_field(const json& given, const json& written) {
-    if (given.is_string() && written.is_string()) {
-        return lower(given.get<std::string>()) == lower(written.get<std::string>());
-    }
-    return given == written;
-}
 
 void check_json(const json& j, bool allow_coinbase) {
     core::TransactionRef tx;
@@ -49,7 +36,7 @@ void check_json(const json& j, bool allow_coinbase) {
 
     const json written = core::tx_to_json(*tx);
     for (const auto& [key, value] : written.items()) {
-        if (j.contains(key)) FUZZ_CHECK(same_field(j[key], value), key + ": " + j.dump());
+        if (j.contains(key)) FUZZ_CHECK(fuzz::same_field(j[key], value), key + ": " + j.dump());
     }
     core::TransactionRef again;
     const core::ValidationResult r2 = core::tx_from_json(written, allow_coinbase, again);
