@@ -1,6 +1,7 @@
 #include "core/chain.h"
 
 #include <algorithm>
+#include <array>
 #include <deque>
 #include <string>
 
@@ -19,8 +20,12 @@ BlockTree::BlockTree(BlockRef genesis) {
 }
 
 BlockIndex* BlockTree::find(const Hash256& hash) const {
+    // Every node of a network looks up the same new block in turn.
+    if (last_found_ != nullptr && last_found_->hash() == hash) return last_found_;
     auto it = index_.find(hash);
-    return it == index_.end() ? nullptr : it->second.get();
+    if (it == index_.end()) return nullptr;
+    last_found_ = it->second.get();
+    return last_found_;
 }
 
 BlockIndex* BlockTree::add(const BlockRef& block, BlockIndex* parent) {
@@ -69,9 +74,9 @@ bool Chain::CandidateOrder::operator()(const BlockIndex* a, const BlockIndex* b)
 }
 
 Chain::Chain(const ConsensusParams& params, BlockRef genesis, ChainOptions options)
-    : params_(params),
+    : options_(options),
+      params_(params),
       pow_limit_(params.pow_limit()),
-      options_(options),
       tree_(options.tree ? options.tree : std::make_shared<BlockTree>(genesis)) {
     options_.tree.reset();  // held as tree_
     BlockIndex* root = tree_->genesis();
@@ -90,6 +95,7 @@ Chain::Chain(const ConsensusParams& params, BlockRef genesis, ChainOptions optio
         }
     }
     active_.push_back(root);
+    tip_ = root;
 }
 
 const Chain::Entry& Chain::entry(const BlockIndex* index) const {
@@ -153,12 +159,12 @@ const BlockIndex* Chain::fork_point(const BlockIndex* index) const {
 }
 
 std::int64_t Chain::median_time_past(const BlockIndex* parent) const {
-    std::vector<std::int64_t> times;
-    for (const BlockIndex* p = parent; p != nullptr && times.size() < 11; p = p->parent) {
-        times.push_back(p->block->header().time);
-    }
-    std::sort(times.begin(), times.end());
-    return times[times.size() / 2];
+    std::array<std::int64_t, 11> times;
+    std::size_t n = 0;
+    for (const BlockIndex* p = parent; p != nullptr && n < times.size(); p = p->parent)
+        times[n++] = p->block->header().time;
+    std::sort(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(n));
+    return times[n / 2];
 }
 
 std::uint32_t Chain::next_bits(const BlockIndex* parent) const {
@@ -358,6 +364,7 @@ void Chain::mark_invalid(BlockIndex* index, AcceptResult& out) {
 void Chain::disconnect_tip() {
     const BlockIndex* old_tip = tip();
     active_.pop_back();
+    tip_ = active_.back();
     if (!options_.shared_validation) {
         undo_block(*own_state_, *old_tip->block);
         return;
@@ -396,6 +403,7 @@ bool Chain::connect(BlockIndex* index, AcceptResult& out) {
     }
     set_status(index, BlockIndex::Status::kValid);
     active_.push_back(index);
+    tip_ = index;
     return true;
 }
 

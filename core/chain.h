@@ -72,6 +72,7 @@ class BlockTree {
   private:
     std::unordered_map<Hash256, std::unique_ptr<BlockIndex>> index_;  // lookups only
     std::vector<BlockIndex*> by_id_;
+    mutable BlockIndex* last_found_ = nullptr;  // find()'s last answer (a lookup cache)
 };
 
 enum class TieBreak : std::uint8_t {
@@ -145,7 +146,7 @@ class Chain {
     TieBreak tie_break() const { return options_.tie_break; }
     // True when `a` is preferred to `b` as a tip (more work, then the tie-break).
     bool better(const BlockIndex* a, const BlockIndex* b) const { return CandidateOrder{this}(a, b); }
-    const BlockIndex* tip() const { return active_.back(); }
+    const BlockIndex* tip() const { return tip_; }
     const BlockIndex* genesis() const { return active_.front(); }
     std::uint64_t height() const { return tip()->height; }
     const LedgerState& state() const { return *state_; }
@@ -204,9 +205,11 @@ class Chain {
     void disconnect_tip();
     bool connect(BlockIndex* index, AcceptResult& out);
 
+    // The tip and the options come first: an announce of a known block reads only these.
+    const BlockIndex* tip_ = nullptr;  // active_.back()
+    ChainOptions options_;
     ConsensusParams params_;
     U256 pow_limit_;
-    ChainOptions options_;
     std::shared_ptr<BlockTree> tree_;
     std::vector<Entry> entries_;  // by BlockIndex::id; kUnknown beyond what we added
     std::size_t block_count_ = 0;

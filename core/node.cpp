@@ -10,12 +10,12 @@ namespace core {
 
 Node::Node(int id, const ConsensusParams& params, BlockRef genesis, NodeConfig config, Clock& clock,
            Transport& transport, NodeObserver* observer)
-    : id_(id),
+    : chain_(params, std::move(genesis), config.chain),
+      id_(id),
       config_(std::move(config)),
       clock_(clock),
       transport_(transport),
       observer_(observer),
-      chain_(params, std::move(genesis), config_.chain),
       mempool_(config_.mempool) {}
 
 std::int64_t Node::unix_now() const {

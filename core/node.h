@@ -232,12 +232,13 @@ class Node {
     ValidationResult process_tx(const TransactionRef& tx, PeerId from);
     void relay(const MessagePtr& message, PeerId except);
 
+    // The chain first: most messages (announces of known blocks) read only its tip.
+    Chain chain_;
     int id_;
     NodeConfig config_;
     Clock& clock_;
     Transport& transport_;
     NodeObserver* observer_;
-    Chain chain_;
     Mempool mempool_;
     std::vector<Request> requests_;  // slots, open or free; order means nothing
     std::unordered_set<Hash256> withheld_;            // lookups only

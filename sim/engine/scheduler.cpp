@@ -120,11 +120,17 @@ std::size_t Scheduler::bucket_of(std::uint64_t time) const {
     return static_cast<std::size_t>(std::bit_width(time ^ last_));
 }
 
+void Scheduler::put(const Key& key) {
+    const std::size_t b = bucket_of(key.time);
+    buckets_[b].push_back(key);
+    if (b > 0) occupied_ |= std::uint64_t{1} << (b - 1);
+}
+
 void Scheduler::push(const Key& key) {
     // An event may be due before last_ only when last_ ran ahead of now(): the earliest keys
     // were dead ones, taken out with nothing live behind them. Rare; start over from it.
     if (key.time < last_) rebucket(key.time);
-    buckets_[bucket_of(key.time)].push_back(key);
+    put(key);
     ++queued_;
 }
 
@@ -133,10 +139,8 @@ bool Scheduler::pop_until(std::uint64_t limit, Key& key) {
     if (front_ == now_bucket.size()) {
         now_bucket.clear();
         front_ = 0;
-        std::size_t lowest = 1;
-        while (lowest < kBuckets && buckets_[lowest].empty())
-            ++lowest;
-        if (lowest == kBuckets) return false;
+        if (occupied_ == 0) return false;
+        const auto lowest = static_cast<std::size_t>(std::countr_zero(occupied_)) + 1;
         std::vector<Key>& spread = buckets_[lowest];
         std::uint64_t earliest = spread.front().time;
         for (const Key& k : spread)
@@ -145,8 +149,9 @@ bool Scheduler::pop_until(std::uint64_t limit, Key& key) {
         // Every key of `spread` differs from the new last_ below bit `lowest - 1`, so each
         // lands in a lower bucket; the ones at the new last_ land in bucket 0.
         last_ = earliest;
+        occupied_ &= ~(std::uint64_t{1} << (lowest - 1));
         for (const Key& k : spread)
-            buckets_[bucket_of(k.time)].push_back(k);
+            put(k);
         spread.clear();
         // Same time: order by tag, i.e. by sequence number.
         std::sort(now_bucket.begin(), now_bucket.end(),
@@ -168,12 +173,13 @@ void Scheduler::rebucket(std::uint64_t last) {
         all.insert(all.end(), buckets_[b].begin(), buckets_[b].end());
     for (std::vector<Key>& bucket : buckets_)
         bucket.clear();
+    occupied_ = 0;
     front_ = 0;
     last_ = last;
     // Bucket 0 must stay in sequence order; the others are unordered.
     std::sort(all.begin(), all.end(), [](const Key& a, const Key& b) { return a.tag < b.tag; });
     for (const Key& k : all)
-        buckets_[bucket_of(k.time)].push_back(k);
+        put(k);
 }
 
 // Lazy cancellation leaves dead keys in the buckets; when they outnumber the live ones, drop
@@ -185,9 +191,11 @@ void Scheduler::compact_if_mostly_dead() {
     buckets_[0].erase(buckets_[0].begin(), buckets_[0].begin() + static_cast<std::ptrdiff_t>(front_));
     front_ = 0;
     queued_ = 0;
-    for (std::vector<Key>& bucket : buckets_) {
-        std::erase_if(bucket, [this](const Key& k) { return !is_live(k); });
-        queued_ += bucket.size();
+    occupied_ = 0;
+    for (std::size_t b = 0; b < kBuckets; ++b) {
+        std::erase_if(buckets_[b], [this](const Key& k) { return !is_live(k); });
+        queued_ += buckets_[b].size();
+        if (b > 0 && !buckets_[b].empty()) occupied_ |= std::uint64_t{1} << (b - 1);
     }
 }
 

@@ -25,7 +25,8 @@
 // slot. Event times never go below now(), so the queue is monotone: a key lives in bucket
 // bit_width(time ^ last), `last` being the time of the last key taken out, and bucket 0 holds
 // the keys at exactly `last`, in sequence order. Pushing appends to a bucket; when bucket 0
-// runs out, the lowest non-empty bucket is scanned for its smallest time, which becomes `last`,
+// runs out, the lowest non-empty bucket (a bitmask of occupied buckets names it) is scanned for
+// its smallest time, which becomes `last`,
 // and its keys are spread over the buckets below. Every access is a sequential scan or an
 // append, where a binary or 4-ary heap takes a cache miss per level once it outgrows the
 // caches (at 100k nodes). The order is exactly (time, seq), as a heap gives.
@@ -119,6 +120,8 @@ class Scheduler {
     // The radix heap.
     std::size_t bucket_of(std::uint64_t time) const;
     void push(const Key& key);
+    // Appends `key` to its bucket and marks the bucket occupied (no count, no rebucketing).
+    void put(const Key& key);
     // The earliest key, if its time is <= limit: then true, with `key` filled and taken out.
     bool pop_until(std::uint64_t limit, Key& key);
     // Puts every key back under a new `last` (for a key earlier than it; see push()).
@@ -137,6 +140,7 @@ class Scheduler {
     std::size_t front_ = 0;       // bucket 0's keys before front_ are taken out
     std::uint64_t last_ = 0;      // every queued key's time is >= last_
     std::size_t queued_ = 0;      // keys in the buckets (live and dead)
+    std::uint64_t occupied_ = 0;  // bit b - 1 set: bucket b (1..64) is not empty
     std::vector<std::unique_ptr<Slot[]>> chunks_;
     std::uint32_t slot_count_ = 0;
     std::uint32_t free_head_ = kNoSlot;

@@ -14,11 +14,20 @@ namespace {
 // ceil(bytes * 8 s / bandwidth) in nanoseconds; 0 for unlimited bandwidth.
 core::Nanos transfer_time(std::uint64_t size_bytes, std::uint64_t bandwidth_bps) {
     if (bandwidth_bps == 0 || size_bytes == 0) return 0;
+    // Far beyond any simulated horizon; clamped so that time arithmetic cannot overflow.
+    constexpr core::Nanos kLimit = core::Nanos{1} << 61;
+    // Every realistic message fits 64-bit arithmetic (up to 1.15 GB at any bandwidth); the same
+    // quotient, without the 128-bit division.
+    constexpr std::uint64_t kMax64 = ~std::uint64_t{0};
+    if (size_bytes <= (kMax64 / 2) / (8 * static_cast<std::uint64_t>(core::kSecond)) &&
+        bandwidth_bps <= kMax64 / 2) {
+        const std::uint64_t bits = size_bytes * 8 * static_cast<std::uint64_t>(core::kSecond);
+        const std::uint64_t t = (bits + bandwidth_bps - 1) / bandwidth_bps;
+        return t > static_cast<std::uint64_t>(kLimit) ? kLimit : static_cast<core::Nanos>(t);
+    }
     const unsigned __int128 bit_nanos =
         static_cast<unsigned __int128>(size_bytes) * 8 * core::kSecond;
     const unsigned __int128 t = (bit_nanos + bandwidth_bps - 1) / bandwidth_bps;
-    // Far beyond any simulated horizon; clamped so that time arithmetic cannot overflow.
-    constexpr core::Nanos kLimit = core::Nanos{1} << 61;
     return t > static_cast<unsigned __int128>(kLimit) ? kLimit : static_cast<core::Nanos>(t);
 }
 

@@ -205,8 +205,8 @@ Status World::build() {
         const core::Hash256 miner_id = core::sha256("chainsim/miner/" + std::to_string(i));
         std::copy_n(miner_id.bytes.begin(), config.miner_address.bytes.size(),
                     config.miner_address.bytes.begin());
-        host->node = std::make_unique<core::Node>(i, params_, genesis_, config, *host, *host,
-                                                  static_cast<core::NodeObserver*>(this));
+        host->node.emplace(i, params_, genesis_, config, *host, *host,
+                           static_cast<core::NodeObserver*>(this));
         host->tip = genesis_->hash();
         hosts_.push_back(std::move(host));
     }
@@ -235,7 +235,7 @@ Status World::build_adversaries() {
         for (std::size_t k = 0; k < m.nodes.size(); ++k) {
             NodeHost& host = *hosts_[static_cast<std::size_t>(m.nodes[k])];
             AdversaryContext context;
-            context.node = host.node.get();
+            context.node = &*host.node;
             context.recorder = &recorder_;
             context.now = [this] { return scheduler_.now(); };
             context.found = [this, &host](const core::BlockRef& block) {

@@ -107,10 +107,12 @@ class NodeHost final : public core::Clock, public core::Transport {
 
     World& world_;
     int id_;
-    std::unique_ptr<core::Node> node;
+    // What every delivery reads comes first, then the node itself, held in place so that a
+    // delivery to a cold node touches neighbouring cache lines rather than two allocations.
     bool up = true;
     std::uint32_t incarnation = 0;  // bumped by crash and restart; stale timers do nothing
     core::Nanos busy_until = 0;     // the node validates one message at a time
+    std::optional<core::Node> node;
     core::Hash256 tip;
     // Mining: hashes per simulated second (0: not mining), the pending find, and the bits
     // its delay was drawn for.
