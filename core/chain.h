@@ -88,11 +88,13 @@ struct ChainOptions {
     // block to a ledger of its own. Off: every node checks and applies everything itself.
     // REQUIRES (on): every chain sharing the tree has the same consensus params.
     bool shared_validation = true;
+    // How equal-work tips are ordered (next to shared_validation: a chain's first cache line
+    // holds its tip and these two).
+    TieBreak tie_break = TieBreak::kFirstSeen;
     // Most orphans held, and most bytes (serialized) they may take together; the oldest
     // is dropped first. The byte bound keeps anyone from filling memory with big orphans.
     std::size_t max_orphans = 512;
     std::size_t max_orphan_bytes = 32 << 20;
-    TieBreak tie_break = TieBreak::kFirstSeen;
     // With kRandom: this chain's coin. Chains with different seeds choose independently.
     std::uint64_t tie_seed = 0;
     // The tree to share with other chains (REQUIRES: built from the same genesis); null

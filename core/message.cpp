@@ -1,11 +1,106 @@
 #include "core/message.h"
 
+#include <cstddef>
+#include <new>
+
 #include "core/compact.h"
 
 namespace core {
 
 namespace {
 constexpr std::size_t kEnvelope = 24;
+
+#if defined(__SANITIZE_ADDRESS__)
+#define CHAINSIM_MESSAGE_POOL 0  // AddressSanitizer sees every message's own allocation
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CHAINSIM_MESSAGE_POOL 0
+#endif
+#endif
+#ifndef CHAINSIM_MESSAGE_POOL
+#define CHAINSIM_MESSAGE_POOL 1
+#endif
+
+// Messages are made and dropped by the hundred thousand per simulated block (an announce per
+// relay, a request per fetch), in bursts that overflow the allocator's small per-thread cache.
+// Each thread keeps the blocks of one size (a message with its shared_ptr control block) on a
+// free list of its own, up to kMaxFree of them; other sizes, and the rest, go to the heap. A
+// block freed on another thread than it was made on simply joins that thread's list.
+// Once a thread's pool is gone (thread exit), what that thread frees goes to the heap.
+#if CHAINSIM_MESSAGE_POOL
+thread_local bool pool_gone = false;  // trivially destructible: readable to the very end
+
+class MessagePool {
+  public:
+    ~MessagePool() {
+        pool_gone = true;
+        while (head_ != nullptr) {
+            Free* next = head_->next;
+            ::operator delete(head_);
+            head_ = next;
+        }
+    }
+    void* get(std::size_t size) {
+        if (size_ == 0) size_ = size;
+        if (size != size_ || head_ == nullptr) return ::operator new(size);
+        Free* block = head_;
+        head_ = block->next;
+        --free_;
+        return block;
+    }
+    void put(void* p, std::size_t size) {
+        if (size != size_ || free_ >= kMaxFree) {
+            ::operator delete(p);
+            return;
+        }
+        head_ = new (p) Free{head_};
+        ++free_;
+    }
+
+  private:
+    struct Free {
+        Free* next;
+    };
+    static constexpr std::size_t kMaxFree = std::size_t{1} << 16;
+    Free* head_ = nullptr;
+    std::size_t size_ = 0;  // the pooled size: the first asked for
+    std::size_t free_ = 0;
+};
+
+thread_local MessagePool pool;
+#endif  // CHAINSIM_MESSAGE_POOL
+
+template <class T>
+struct PoolAllocator {
+    using value_type = T;
+    PoolAllocator() = default;
+    template <class U>
+    PoolAllocator(const PoolAllocator<U>&) {}
+    T* allocate(std::size_t n) {
+#if CHAINSIM_MESSAGE_POOL
+        if (!pool_gone) return static_cast<T*>(pool.get(n * sizeof(T)));
+#endif
+        return static_cast<T*>(::operator new(n * sizeof(T)));
+    }
+    void deallocate(T* p, std::size_t n) {
+#if CHAINSIM_MESSAGE_POOL
+        if (!pool_gone) {
+            pool.put(p, n * sizeof(T));
+            return;
+        }
+#endif
+        (void)n;
+        ::operator delete(p);
+    }
+    template <class U>
+    bool operator==(const PoolAllocator<U>&) const {
+        return true;
+    }
+};
+
+std::shared_ptr<Message> make_message() {
+    return std::allocate_shared<Message>(PoolAllocator<Message>{});
+}
 
 // Bitcoin's CompactSize length prefix.
 std::size_t compact_size(std::uint64_t n) {
@@ -18,7 +113,7 @@ std::size_t compact_size(std::uint64_t n) {
 
 std::shared_ptr<const Message> Message::announce(const Hash256& hash, std::uint64_t height,
                                                  const U256& work) {
-    auto m = std::make_shared<Message>();
+    auto m = make_message();
     m->kind = Kind::kAnnounce;
     m->hash = hash;
     m->height = height;
@@ -27,14 +122,14 @@ std::shared_ptr<const Message> Message::announce(const Hash256& hash, std::uint6
 }
 
 std::shared_ptr<const Message> Message::get_block(const Hash256& hash) {
-    auto m = std::make_shared<Message>();
+    auto m = make_message();
     m->kind = Kind::kGetBlock;
     m->hash = hash;
     return m;
 }
 
 std::shared_ptr<const Message> Message::block_message(BlockRef block) {
-    auto m = std::make_shared<Message>();
+    auto m = make_message();
     m->kind = Kind::kBlock;
     m->hash = block->hash();
     m->block = std::move(block);
@@ -42,7 +137,7 @@ std::shared_ptr<const Message> Message::block_message(BlockRef block) {
 }
 
 std::shared_ptr<const Message> Message::tx_message(TransactionRef tx) {
-    auto m = std::make_shared<Message>();
+    auto m = make_message();
     m->kind = Kind::kTx;
     m->hash = tx->txid();
     m->tx = std::move(tx);
@@ -50,21 +145,21 @@ std::shared_ptr<const Message> Message::tx_message(TransactionRef tx) {
 }
 
 std::shared_ptr<const Message> Message::txs_message(std::vector<TransactionRef> txs) {
-    auto m = std::make_shared<Message>();
+    auto m = make_message();
     m->kind = Kind::kTxs;
     m->txs = std::move(txs);
     return m;
 }
 
 std::shared_ptr<const Message> Message::send_compact(bool high_bandwidth) {
-    auto m = std::make_shared<Message>();
+    auto m = make_message();
     m->kind = Kind::kSendCompact;
     m->high_bandwidth = high_bandwidth;
     return m;
 }
 
 std::shared_ptr<const Message> Message::get_compact(const Hash256& hash) {
-    auto m = std::make_shared<Message>();
+    auto m = make_message();
     m->kind = Kind::kGetCompact;
     m->hash = hash;
     return m;
@@ -73,7 +168,7 @@ std::shared_ptr<const Message> Message::get_compact(const Hash256& hash) {
 std::shared_ptr<const Message> Message::compact_block(const Block& block, std::uint64_t nonce,
                                                       std::uint64_t padding_txs,
                                                       std::uint32_t padding_tx_bytes) {
-    auto m = std::make_shared<Message>();
+    auto m = make_message();
     m->kind = Kind::kCompactBlock;
     m->hash = block.hash();
     m->header = block.header();
@@ -92,7 +187,7 @@ std::shared_ptr<const Message> Message::compact_block(const Block& block, std::u
 std::shared_ptr<const Message> Message::get_block_txn(const Hash256& hash,
                                                       std::vector<std::uint32_t> indexes,
                                                       std::uint64_t padding_txs) {
-    auto m = std::make_shared<Message>();
+    auto m = make_message();
     m->kind = Kind::kGetBlockTxn;
     m->hash = hash;
     m->indexes = std::move(indexes);
@@ -104,7 +199,7 @@ std::shared_ptr<const Message> Message::block_txn(const Hash256& hash,
                                                   std::vector<TransactionRef> txs,
                                                   std::uint64_t padding_txs,
                                                   std::uint32_t padding_tx_bytes) {
-    auto m = std::make_shared<Message>();
+    auto m = make_message();
     m->kind = Kind::kBlockTxn;
     m->hash = hash;
     m->txs = std::move(txs);

@@ -116,14 +116,8 @@ void Scheduler::free_slot(std::uint32_t index) {
     free_head_ = index;
 }
 
-std::size_t Scheduler::bucket_of(std::uint64_t time) const {
-    return static_cast<std::size_t>(std::bit_width(time ^ last_));
-}
-
-void Scheduler::put(const Key& key) {
-    const std::size_t b = bucket_of(key.time);
-    buckets_[b].push_back(key);
-    if (b > 0) occupied_ |= std::uint64_t{1} << (b - 1);
+void Scheduler::grow(std::vector<Key>& bucket) {
+    bucket.reserve(std::max<std::size_t>(16, 2 * bucket.capacity()));
 }
 
 void Scheduler::push(const Key& key) {

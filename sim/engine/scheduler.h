@@ -37,6 +37,7 @@
 // when dead keys outnumber live ones).
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -118,10 +119,21 @@ class Scheduler {
     bool is_live(const Key& key) { return slot(key.tag & kSlotMask).tag == key.tag; }
 
     // The radix heap.
-    std::size_t bucket_of(std::uint64_t time) const;
+    std::size_t bucket_of(std::uint64_t time) const {
+        return static_cast<std::size_t>(std::bit_width(time ^ last_));
+    }
     void push(const Key& key);
     // Appends `key` to its bucket and marks the bucket occupied (no count, no rebucketing).
-    void put(const Key& key);
+    // Inline: the spread in pop_until moves every key through here several times.
+    void put(const Key& key) {
+        const std::size_t b = bucket_of(key.time);
+        std::vector<Key>& bucket = buckets_[b];
+        if (bucket.size() == bucket.capacity()) [[unlikely]]
+            grow(bucket);
+        bucket.push_back(key);
+        if (b > 0) occupied_ |= std::uint64_t{1} << (b - 1);
+    }
+    static void grow(std::vector<Key>& bucket);
     // The earliest key, if its time is <= limit: then true, with `key` filled and taken out.
     bool pop_until(std::uint64_t limit, Key& key);
     // Puts every key back under a new `last` (for a key earlier than it; see push()).

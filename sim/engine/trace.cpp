@@ -1,5 +1,6 @@
 #include "sim/engine/trace.h"
 
+#include <bit>
 #include <cstdio>
 #include <cstring>
 
@@ -21,10 +22,16 @@ std::uint64_t xxh_round(std::uint64_t acc, std::uint64_t input) {
 }
 
 std::uint64_t load_le64(const std::uint8_t* p) {
-    std::uint64_t v = 0;
-    for (int i = 7; i >= 0; --i)
-        v = v << 8 | p[i];
-    return v;
+    if constexpr (std::endian::native == std::endian::little) {
+        std::uint64_t v;
+        std::memcpy(&v, p, sizeof v);  // one load
+        return v;
+    } else {
+        std::uint64_t v = 0;
+        for (int i = 7; i >= 0; --i)
+            v = v << 8 | p[i];
+        return v;
+    }
 }
 
 }  // namespace

@@ -198,10 +198,19 @@ Network::Network(Scheduler& scheduler, Topology topology, LinkParams params, Rng
 }
 
 int Network::link_between(int from, int to) const {
-    const auto first = adjacent_peer_.begin() + adjacent_begin_[from];
-    const auto last = adjacent_peer_.begin() + adjacent_begin_[from + 1];
+    // A node relays to its peers in order, so the entry after the last answer is tried first.
+    const std::uint32_t begin = adjacent_begin_[from], end = adjacent_begin_[from + 1];
+    const std::uint32_t next = last_adjacent_ + 1;
+    if (begin <= next && next < end && adjacent_peer_[next] == to) {
+        last_adjacent_ = next;
+        return adjacent_link_[next];
+    }
+    const auto first = adjacent_peer_.begin() + begin;
+    const auto last = adjacent_peer_.begin() + end;
     const auto it = std::lower_bound(first, last, to);
-    return it != last && *it == to ? adjacent_link_[it - adjacent_peer_.begin()] : -1;
+    if (it == last || *it != to) return -1;
+    last_adjacent_ = static_cast<std::uint32_t>(it - adjacent_peer_.begin());
+    return adjacent_link_[last_adjacent_];
 }
 
 bool Network::usable(int link) const {

@@ -274,6 +274,7 @@ class Network {
     std::vector<std::uint32_t> adjacent_begin_;
     std::vector<int> adjacent_peer_;
     std::vector<int> adjacent_link_;
+    mutable std::uint32_t last_adjacent_ = 0;  // link_between's last answer (a position above)
     std::vector<char> node_up_;        // by node
     std::vector<int> group_;           // partition group by node; all 0 when healed
     std::uint32_t fault_epoch_ = 0;    // fault calls so far
