@@ -121,17 +121,24 @@ void Scheduler::grow(std::vector<Key>& bucket) {
 }
 
 void Scheduler::push(const Key& key) {
-    // An event may be due before last_ only when last_ ran ahead of now(): the earliest keys
-    // were dead ones, taken out with nothing live behind them. Rare; start over from it.
-    if (key.time < last_) rebucket(key.time);
-    put(key);
+    if (key.time <= last_) {
+        // Into the front run, in (time, sequence) order: its keys are all due by last_, and a
+        // new key has the largest sequence number yet, so it goes after every key at its time.
+        std::vector<Key>& run = buckets_[0];
+        const auto first = run.begin() + static_cast<std::ptrdiff_t>(front_);
+        const auto at = std::upper_bound(first, run.end(), key.time,
+                                         [](std::uint64_t t, const Key& k) { return t < k.time; });
+        run.insert(at, key);
+    } else {
+        put(key);
+    }
     ++queued_;
 }
 
 bool Scheduler::pop_until(std::uint64_t limit, Key& key) {
-    std::vector<Key>& now_bucket = buckets_[0];
-    if (front_ == now_bucket.size()) {
-        now_bucket.clear();
+    std::vector<Key>& run = buckets_[0];
+    if (front_ == run.size()) {
+        run.clear();
         front_ = 0;
         if (occupied_ == 0) return false;
         const auto lowest = static_cast<std::size_t>(std::countr_zero(occupied_)) + 1;
@@ -140,40 +147,33 @@ bool Scheduler::pop_until(std::uint64_t limit, Key& key) {
         for (const Key& k : spread)
             earliest = std::min(earliest, k.time);
         if (earliest > limit) return false;  // last_ stays: nothing is taken out
-        // Every key of `spread` differs from the new last_ below bit `lowest - 1`, so each
-        // lands in a lower bucket; the ones at the new last_ land in bucket 0.
-        last_ = earliest;
         occupied_ &= ~(std::uint64_t{1} << (lowest - 1));
-        for (const Key& k : spread)
-            put(k);
-        spread.clear();
-        // Same time: order by tag, i.e. by sequence number.
-        std::sort(now_bucket.begin(), now_bucket.end(),
-                  [](const Key& a, const Key& b) { return a.tag < b.tag; });
-    } else if (now_bucket[front_].time > limit) {
+        if (spread.size() <= kSortedRun && lowest <= kSortedRunBits) {
+            // A few keys close together: sorted once into the front run, instead of spread
+            // level by level (a short span, so few later pushes land inside the run and have to
+            // be inserted). last_ becomes their latest time; the keys above all differ from it where they
+            // differed from the old last_, so they stay where they are.
+            run.swap(spread);
+            std::sort(run.begin(), run.end(), [](const Key& a, const Key& b) {
+                return a.time != b.time ? a.time < b.time : a.tag < b.tag;
+            });
+            last_ = run.back().time;
+        } else {
+            // Every key of `spread` differs from the new last_ below bit `lowest - 1`, so each
+            // lands in a lower bucket; the ones at the new last_ land in the front run.
+            last_ = earliest;
+            for (const Key& k : spread)
+                put(k);
+            spread.clear();
+            // Same time: order by tag, i.e. by sequence number.
+            std::sort(run.begin(), run.end(), [](const Key& a, const Key& b) { return a.tag < b.tag; });
+        }
+    } else if (run[front_].time > limit) {
         return false;
     }
-    key = now_bucket[front_++];
+    key = run[front_++];
     --queued_;
     return true;
-}
-
-void Scheduler::rebucket(std::uint64_t last) {
-    std::vector<Key> all;
-    all.reserve(queued_);
-    all.insert(all.end(), buckets_[0].begin() + static_cast<std::ptrdiff_t>(front_),
-               buckets_[0].end());
-    for (std::size_t b = 1; b < kBuckets; ++b)
-        all.insert(all.end(), buckets_[b].begin(), buckets_[b].end());
-    for (std::vector<Key>& bucket : buckets_)
-        bucket.clear();
-    occupied_ = 0;
-    front_ = 0;
-    last_ = last;
-    // Bucket 0 must stay in sequence order; the others are unordered.
-    std::sort(all.begin(), all.end(), [](const Key& a, const Key& b) { return a.tag < b.tag; });
-    for (const Key& k : all)
-        put(k);
 }
 
 // Lazy cancellation leaves dead keys in the buckets; when they outnumber the live ones, drop

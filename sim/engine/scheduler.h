@@ -23,12 +23,14 @@
 // Implementation: a radix heap (Ahuja, Mehlhorn, Orlin & Tarjan, "Faster algorithms for the
 // shortest path problem", J. ACM 37(2), 1990) of 16-byte keys {time, tag}, tag = seq << 24 |
 // slot. Event times never go below now(), so the queue is monotone: a key lives in bucket
-// bit_width(time ^ last), `last` being the time of the last key taken out, and bucket 0 holds
-// the keys at exactly `last`, in sequence order. Pushing appends to a bucket; when bucket 0
-// runs out, the lowest non-empty bucket (a bitmask of occupied buckets names it) is scanned for
-// its smallest time, which becomes `last`,
-// and its keys are spread over the buckets below. Every access is a sequential scan or an
-// append, where a binary or 4-ary heap takes a cache miss per level once it outgrows the
+// bit_width(time ^ last) (1..64), and the keys due by `last` form the front run, bucket 0,
+// sorted by (time, sequence) and taken out in that order; a key pushed at or before `last` is
+// inserted into the run in order. Pushing otherwise appends to a bucket. When the run is used
+// up, the lowest non-empty bucket (a bitmask of occupied buckets names it) is scanned: if it
+// holds at most kSortedRun keys within a short span they are sorted and become the run, `last` their latest time;
+// otherwise its earliest time becomes `last` and its keys are spread over the buckets below,
+// those at exactly `last` forming the run. Every access is a sequential scan, a short sort or
+// an append, where a binary or 4-ary heap takes a cache miss per level once it outgrows the
 // caches (at 100k nodes). The order is exactly (time, seq), as a heap gives.
 // Callbacks live in a chunked slab (they never move while pending) with a free list. A slot
 // remembers the tag of its event, and an EventId is that tag: sequence numbers are never
@@ -110,6 +112,10 @@ class Scheduler {
     static constexpr std::uint32_t kChunkBits = 10;
     static constexpr std::uint32_t kChunkSize = 1u << kChunkBits;
     static constexpr std::size_t kBuckets = 65;  // bit_width of a 64-bit xor: 0..64
+    // Buckets of at most kSortedRun keys, spanning at most 2^(kSortedRunBits - 1) ns (16 ms),
+    // are sorted into the front run instead of spread.
+    static constexpr std::size_t kSortedRun = 32;
+    static constexpr std::size_t kSortedRunBits = 25;
 
     Slot& slot(std::uint64_t index) {
         return chunks_[index >> kChunkBits][index & (kChunkSize - 1)];
@@ -136,8 +142,6 @@ class Scheduler {
     static void grow(std::vector<Key>& bucket);
     // The earliest key, if its time is <= limit: then true, with `key` filled and taken out.
     bool pop_until(std::uint64_t limit, Key& key);
-    // Puts every key back under a new `last` (for a key earlier than it; see push()).
-    void rebucket(std::uint64_t last);
     std::size_t queued() const { return queued_; }
     bool run_next(std::uint64_t limit);
     void compact_if_mostly_dead();
@@ -149,7 +153,7 @@ class Scheduler {
     bool stop_requested_ = false;
 
     std::vector<Key> buckets_[kBuckets];
-    std::size_t front_ = 0;       // bucket 0's keys before front_ are taken out
+    std::size_t front_ = 0;       // the front run's keys before front_ are taken out
     std::uint64_t last_ = 0;      // every queued key's time is >= last_
     std::size_t queued_ = 0;      // keys in the buckets (live and dead)
     std::uint64_t occupied_ = 0;  // bit b - 1 set: bucket b (1..64) is not empty
