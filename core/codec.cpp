@@ -136,6 +136,11 @@ ValidationResult tx_from_json(const json& j, bool allow_coinbase, TransactionRef
     if (sender_hex == "0") {
         if (!allow_coinbase) return malformed("'sender' \"0\" (a coinbase) is not allowed here");
         if (fee != 0) return malformed("a coinbase has no fee");
+        if (j.contains("signature")) {
+            // Written as "" (tx_to_json); anything else would not survive a round trip.
+            if (!(r = read_string(j, "signature", signature_hex)).ok()) return r;
+            if (!signature_hex.empty()) return malformed("a coinbase has no signature (\"\" or none)");
+        }
         out = Transaction::coinbase(*recipient, amount, nonce);
     } else {
         auto sender = PublicKey::from_hex(sender_hex);

@@ -212,8 +212,10 @@ std::vector<MapEntry> Field::entries() const {
         YAML::Node value = it->second;
         if (!key.IsScalar()) {
             child(key, path_)
-                .error("expected a plain name as a key, got a " +
-                       std::string(key.IsMap() ? "map" : "list"));
+                .error("expected a plain name as a key, got " +
+                       std::string(key.IsMap()        ? "a map"
+                                   : key.IsSequence() ? "a list"
+                                                      : "nothing (an empty key)"));
             continue;
         }
         std::string path = join_path(path_, key.Scalar());
@@ -243,9 +245,10 @@ bool Field::expect_sequence(std::string_view what) const {
 }
 
 bool Field::check_keys(const std::vector<std::string_view>& allowed, std::string_view owner) const {
-    bool all_known = true;
+    const std::vector<MapEntry> named = entries();  // reports keys that are not names
+    bool all_known = named.size() == size();
     std::map<std::string, int> first_line;
-    for (const MapEntry& entry : entries()) {
+    for (const MapEntry& entry : named) {
         auto [seen, inserted] = first_line.emplace(entry.key, entry.key_field.place().line);
         if (!inserted) {
             entry.key_field.error("key '" + entry.key + "' appears twice in " + std::string(owner) +

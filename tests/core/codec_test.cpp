@@ -185,6 +185,18 @@ TEST_F(TxJsonTest, CoinbaseOnlyWhereAllowed) {
     expect_malformed(with_fee, "fee", true);
 }
 
+// Found by the tx_json fuzzer: a coinbase with a signature was accepted and written back with
+// an empty one, so the JSON did not round-trip.
+TEST_F(TxJsonTest, ACoinbaseWithASignatureIsRefused) {
+    auto cb = Transaction::coinbase(testutil::account_address(1), 50, 4);
+    json j = core::tx_to_json(*cb);
+    j["signature"] = "W";
+    expect_malformed(j, "signature", true);
+    j.erase("signature");
+    core::TransactionRef back;
+    EXPECT_TRUE(core::tx_from_json(j, true, back).ok());
+}
+
 class BlockCodecTest : public testing::Test {
   protected:
     testutil::TestNet net;

@@ -27,6 +27,13 @@ network:
               "block_size, processing, compact, block_request_timeout");
 }
 
+// Found by the scenario_yaml fuzzer: an expectation with an empty key ({: 0.3}) passed the key
+// check and was then read as a check with no name (front() of an empty list).
+TEST(ScenarioErrors, AnEmptyKeyInAnExpectationIsAnError) {
+    EXPECT_EQ(only_error(minimal_plus("expect:\n  - {: 0.3}\n")),
+              "test.yaml:6:6: expect.0: expected a plain name as a key, got nothing (an empty key)");
+}
+
 TEST(ScenarioErrors, UnknownTopLevelKeyCountsTranspositionsAsTypos) {
     EXPECT_EQ(only_error(minimal_plus("sede: 3\n")),
               "test.yaml:5:1: sede: unknown key 'sede' in the scenario (did you mean 'seed'?); "
