@@ -139,7 +139,9 @@ ValidationResult tx_from_json(const json& j, bool allow_coinbase, TransactionRef
         if (j.contains("signature")) {
             // Written as "" (tx_to_json); anything else would not survive a round trip.
             if (!(r = read_string(j, "signature", signature_hex)).ok()) return r;
-            if (!signature_hex.empty()) return malformed("a coinbase has no signature (\"\" or none)");
+            if (!signature_hex.empty()) {
+                return malformed("a coinbase has no signature (\"\" or none)");
+            }
         }
         out = Transaction::coinbase(*recipient, amount, nonce);
     } else {

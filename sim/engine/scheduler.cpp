@@ -116,10 +116,6 @@ void Scheduler::free_slot(std::uint32_t index) {
     free_head_ = index;
 }
 
-void Scheduler::grow(std::vector<Key>& bucket) {
-    bucket.reserve(std::max<std::size_t>(16, 2 * bucket.capacity()));
-}
-
 void Scheduler::push(const Key& key) {
     if (key.time <= last_) {
         // Into the front run, in (time, sequence) order: its keys are all due by last_, and a
@@ -149,10 +145,10 @@ bool Scheduler::pop_until(std::uint64_t limit, Key& key) {
         if (earliest > limit) return false;  // last_ stays: nothing is taken out
         occupied_ &= ~(std::uint64_t{1} << (lowest - 1));
         if (spread.size() <= kSortedRun && lowest <= kSortedRunBits) {
-            // A few keys close together: sorted once into the front run, instead of spread
-            // level by level (a short span, so few later pushes land inside the run and have to
-            // be inserted). last_ becomes their latest time; the keys above all differ from it where they
-            // differed from the old last_, so they stay where they are.
+            // A few keys close together: sorted once into the front run instead of spread
+            // level by level (a short span, so few later pushes land inside the run and have
+            // to be inserted). last_ becomes their latest time; the keys above differ from it
+            // where they differed from the old last_, so they stay where they are.
             run.swap(spread);
             std::sort(run.begin(), run.end(), [](const Key& a, const Key& b) {
                 return a.time != b.time ? a.time < b.time : a.tag < b.tag;
@@ -166,7 +162,8 @@ bool Scheduler::pop_until(std::uint64_t limit, Key& key) {
                 put(k);
             spread.clear();
             // Same time: order by tag, i.e. by sequence number.
-            std::sort(run.begin(), run.end(), [](const Key& a, const Key& b) { return a.tag < b.tag; });
+            std::sort(run.begin(), run.end(),
+                      [](const Key& a, const Key& b) { return a.tag < b.tag; });
         }
     } else if (run[front_].time > limit) {
         return false;

@@ -27,11 +27,11 @@
 // sorted by (time, sequence) and taken out in that order; a key pushed at or before `last` is
 // inserted into the run in order. Pushing otherwise appends to a bucket. When the run is used
 // up, the lowest non-empty bucket (a bitmask of occupied buckets names it) is scanned: if it
-// holds at most kSortedRun keys within a short span they are sorted and become the run, `last` their latest time;
-// otherwise its earliest time becomes `last` and its keys are spread over the buckets below,
-// those at exactly `last` forming the run. Every access is a sequential scan, a short sort or
-// an append, where a binary or 4-ary heap takes a cache miss per level once it outgrows the
-// caches (at 100k nodes). The order is exactly (time, seq), as a heap gives.
+// holds at most kSortedRun keys within a short span they are sorted and become the run, with
+// `last` their latest time; otherwise its earliest time becomes `last` and its keys are spread
+// over the buckets below, those at exactly `last` forming the run. Every access is a
+// sequential scan, a short sort or an append, where a binary or 4-ary heap takes a cache miss
+// per level once it outgrows the caches (at 100k nodes). The order is exactly (time, seq), as a heap gives.
 // Callbacks live in a chunked slab (they never move while pending) with a free list. A slot
 // remembers the tag of its event, and an EventId is that tag: sequence numbers are never
 // reused, so a stale id can never match. Cancellation is lazy: the slot is freed at once and
@@ -129,17 +129,13 @@ class Scheduler {
         return static_cast<std::size_t>(std::bit_width(time ^ last_));
     }
     void push(const Key& key);
-    // Appends `key` to its bucket and marks the bucket occupied (no count, no rebucketing).
+    // Appends `key` to its bucket and marks the bucket occupied (no count).
     // Inline: the spread in pop_until moves every key through here several times.
     void put(const Key& key) {
         const std::size_t b = bucket_of(key.time);
-        std::vector<Key>& bucket = buckets_[b];
-        if (bucket.size() == bucket.capacity()) [[unlikely]]
-            grow(bucket);
-        bucket.push_back(key);
+        buckets_[b].push_back(key);
         if (b > 0) occupied_ |= std::uint64_t{1} << (b - 1);
     }
-    static void grow(std::vector<Key>& bucket);
     // The earliest key, if its time is <= limit: then true, with `key` filled and taken out.
     bool pop_until(std::uint64_t limit, Key& key);
     std::size_t queued() const { return queued_; }
