@@ -16,6 +16,7 @@
 #include "sim/scenario/reader.h"
 #include "sim/scenario/sections.h"
 #include "sim/scenario/units.h"
+#include "sim/scenario/yaml_text.h"
 
 namespace sim {
 namespace {
@@ -186,7 +187,7 @@ ScenarioLoad parse_scenario_text(const std::string& text, const std::string& dis
         YAML::Node document;
         try {
             // Every document, so that a second one is refused rather than ignored.
-            const std::vector<YAML::Node> documents = YAML::LoadAll(text);
+            const std::vector<YAML::Node> documents = scenario_internal::load_all_documents(text);
             if (!documents.empty()) document = documents.front();
             if (documents.size() > 1) {
                 const YAML::Mark mark = documents[1].Mark();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstddef>
 
 #include <yaml-cpp/yaml.h>
 
@@ -29,10 +30,14 @@ std::string last_key(const std::string& path) {
 }
 
 // The scalars of a YAML value in order, map keys left out: "{dist: constant, value: 2s}" ->
-// constant, 2s. A value that is not valid YAML is one scalar, as written.
+// constant, 2s. A value that is not valid YAML is one scalar, as written. Stops after
+// kMaxNameScalars: a folder name keeps 80 characters, and aliases can make a short value
+// stand for millions of scalars.
 std::vector<std::string> value_scalars(const std::string& value) {
+    constexpr std::size_t kMaxNameScalars = 1000;
     std::vector<std::string> out;
     auto walk = [&out](const YAML::Node& node, auto& self) -> void {
+        if (out.size() >= kMaxNameScalars) return;
         if (node.IsScalar()) {
             out.push_back(node.Scalar());
         } else if (node.IsSequence()) {

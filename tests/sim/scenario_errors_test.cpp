@@ -469,6 +469,20 @@ events: [{at: 1m, heal: all}
     EXPECT_EQ(load.errors[0], "test.yaml:6:1: YAML syntax error: end of sequence flow not found");
 }
 
+// yaml-cpp 0.7's LoadAll loops without end, allocating, on a ',' ']' or '}' where no flow
+// collection is open (jbeder/yaml-cpp#1040). Both texts were found by the scenario_yaml
+// fuzzer; without the parse budget this test runs until ctest's timeout.
+TEST(ScenarioErrors, AStrayFlowIndicatorIsASyntaxErrorNotAHang) {
+    const std::string message =
+        "YAML syntax error: the parser stops advancing here (a ',' ']' or '}' outside any "
+        "[...] or {...}?)";
+    EXPECT_EQ(only_error("naare:10.5}\n#--set\n, va]]]]]]]]lue> 1s}\nmining.1.shareme:ved\n"),
+              "test.yaml:3:1: " + message);
+    EXPECT_EQ(only_error(", x, x], &b [*a, *a], &c [*b, *b], [*c, *c,k *c]]\n"),
+              "test.yaml:1:1: " + message);
+    EXPECT_EQ(only_error(",\n"), "test.yaml:1:1: " + message);
+}
+
 TEST(ScenarioErrors, BadIndentationIsASyntaxError) {
     ScenarioLoad load = parse("name: t\n  duration: 1h\n");
     ASSERT_EQ(load.errors.size(), 1u) << load.error_text();
