@@ -14,11 +14,12 @@ if(NOT CHAINSIM_PCH)
 endif()
 
 # The five GoogleTest binaries share one header set, compiled once (test_core) and reused
-# (REUSE_FROM needs the same flags, hence Boost::headers on every test binary). Not with gcc:
-# GCC 12 then reports its -Warray-bounds false positive inside libstdc++'s std::string
-# operator+ (tests/core/uint256_test.cpp:255) as the test's own error, which it keeps quiet
-# without a PCH; so the Release tree (gcc) compiles its tests without one, and that is also
-# the check that each test .cpp includes what it uses.
+# (REUSE_FROM needs the same flags, hence Boost::headers on every test binary). With gcc the
+# tests go without -Warray-bounds, -Wstringop-overflow and -Wstringop-overread: with the
+# headers precompiled, GCC 12 reports its false positives of these inside libstdc++'s
+# std::string (char_traits.h memcpy, reached from tests/core/hash_test.cpp) as the test's
+# own errors, at -O1 as at -O3. The libraries and the CLI keep all three; ASan checks the
+# tests' bounds at run time (scripts/test-sanitize).
 set(CHAINSIM_TEST_PCH
   <gtest/gtest.h> <nlohmann/json.hpp> <boost/graph/adjacency_list.hpp>
   <boost/asio/io_context.hpp> <boost/asio/steady_timer.hpp> <boost/beast/http.hpp>
@@ -26,10 +27,14 @@ set(CHAINSIM_TEST_PCH
   <optional> <set> <sstream> <string> <string_view> <thread> <unordered_map> <vector>)
 set(test_pch_owner "")
 foreach(area core sim reports live e2e)
-  if(NOT TARGET test_${area} OR CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  if(NOT TARGET test_${area})
     continue()
   endif()
   target_link_libraries(test_${area} PRIVATE Boost::headers)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    target_compile_options(test_${area} PRIVATE -Wno-array-bounds -Wno-stringop-overflow
+      -Wno-stringop-overread)
+  endif()
   if(test_pch_owner STREQUAL "")
     target_precompile_headers(test_${area} PRIVATE ${CHAINSIM_TEST_PCH})
     set(test_pch_owner test_${area})
