@@ -306,6 +306,7 @@ AcceptResult Chain::accept(const BlockRef& block, std::int64_t now_s) {
 }
 
 void Chain::resolve_orphans(const Hash256& parent_hash, std::int64_t now_s, AcceptResult& out) {
+    if (orphans_by_parent_.empty()) return;  // the usual case; spares the queue's allocations
     std::deque<Hash256> queue{parent_hash};
     while (!queue.empty()) {
         const Hash256 current = queue.front();

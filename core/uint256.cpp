@@ -205,11 +205,4 @@ U256 U256::operator~() const {
     return r;
 }
 
-std::strong_ordering U256::operator<=>(const U256& b) const {
-    for (int i = 7; i >= 0; --i) {
-        if (limbs_[i] != b.limbs_[i]) return limbs_[i] <=> b.limbs_[i];
-    }
-    return std::strong_ordering::equal;
-}
-
 }  // namespace core

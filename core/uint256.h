@@ -56,7 +56,16 @@ class U256 {
     friend U256 operator<<(U256 a, unsigned s) { return a <<= s; }
     friend U256 operator>>(U256 a, unsigned s) { return a >>= s; }
 
-    std::strong_ordering operator<=>(const U256& b) const;
+    // Inline, two limbs at a time from the top: the node compares announced work with its
+    // tip's on every announcement.
+    std::strong_ordering operator<=>(const U256& b) const {
+        for (int i = 6; i >= 0; i -= 2) {
+            const std::uint64_t x = static_cast<std::uint64_t>(limbs_[i + 1]) << 32 | limbs_[i];
+            const std::uint64_t y = static_cast<std::uint64_t>(b.limbs_[i + 1]) << 32 | b.limbs_[i];
+            if (x != y) return x <=> y;
+        }
+        return std::strong_ordering::equal;
+    }
     bool operator==(const U256& b) const = default;
 
   private:
