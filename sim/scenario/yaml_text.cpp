@@ -13,7 +13,7 @@ namespace {
 // a null value in two bytes), so 4n + 64 events for n bytes leaves twice that; the runaway
 // loop yields them without end, all at one mark.
 class EventBudget final : public YAML::EventHandler {
-public:
+  public:
     explicit EventBudget(std::size_t limit) : limit_(limit) {}
 
     void OnDocumentStart(const YAML::Mark& mark) override { spend(mark); }
@@ -35,7 +35,7 @@ public:
     }
     void OnMapEnd() override { spend(last_); }
 
-private:
+  private:
     void spend(const YAML::Mark& mark) {
         last_ = mark;
         if (++spent_ > limit_) {
