@@ -31,7 +31,8 @@
 // `last` their latest time; otherwise its earliest time becomes `last` and its keys are spread
 // over the buckets below, those at exactly `last` forming the run. Every access is a
 // sequential scan, a short sort or an append, where a binary or 4-ary heap takes a cache miss
-// per level once it outgrows the caches (at 100k nodes). The order is exactly (time, seq), as a heap gives.
+// per level once it outgrows the caches (at 100k nodes). The order is exactly (time, seq), as
+// a heap gives.
 // Callbacks live in a chunked slab (they never move while pending) with a free list. A slot
 // remembers the tag of its event, and an EventId is that tag: sequence numbers are never
 // reused, so a stale id can never match. Cancellation is lazy: the slot is freed at once and
