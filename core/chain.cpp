@@ -11,10 +11,24 @@ namespace core {
 
 // --- BlockTree -------------------------------------------------------------------------
 
+namespace {
+
+std::int64_t compute_median_time_past(const BlockIndex* last) {
+    std::array<std::int64_t, 11> times;
+    std::size_t n = 0;
+    for (const BlockIndex* p = last; p != nullptr && n < times.size(); p = p->parent)
+        times[n++] = p->block->header().time;
+    std::sort(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(n));
+    return times[n / 2];
+}
+
+}  // namespace
+
 BlockTree::BlockTree(BlockRef genesis) {
     auto index = std::make_unique<BlockIndex>();
     index->block = std::move(genesis);
     index->chain_work = block_work(index->block->header().bits);
+    index->median_time_past = compute_median_time_past(index.get());
     by_id_.push_back(index.get());
     index_.emplace(index->hash(), std::move(index));
 }
@@ -36,6 +50,7 @@ BlockIndex* BlockTree::add(const BlockRef& block, BlockIndex* parent) {
     index->height = parent->height + 1;
     index->chain_work = parent->chain_work + block_work(block->header().bits);
     index->id = static_cast<std::uint32_t>(by_id_.size());
+    index->median_time_past = compute_median_time_past(index.get());
     BlockIndex* raw = index.get();
     parent->children.push_back(raw);
     by_id_.push_back(raw);
@@ -159,12 +174,7 @@ const BlockIndex* Chain::fork_point(const BlockIndex* index) const {
 }
 
 std::int64_t Chain::median_time_past(const BlockIndex* parent) const {
-    std::array<std::int64_t, 11> times;
-    std::size_t n = 0;
-    for (const BlockIndex* p = parent; p != nullptr && n < times.size(); p = p->parent)
-        times[n++] = p->block->header().time;
-    std::sort(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(n));
-    return times[n / 2];
+    return parent->median_time_past;
 }
 
 std::uint32_t Chain::next_bits(const BlockIndex* parent) const {

@@ -47,6 +47,9 @@ struct BlockIndex {
     std::uint64_t height = 0;
     U256 chain_work;       // cumulative work up to and including this block
     std::uint32_t id = 0;  // dense index in its BlockTree, from 0 (genesis)
+    // The median time of the up to 11 blocks ending with this one: a child's time must exceed
+    // it. Computed once, when the tree adds the block, since every chain sharing it asks.
+    std::int64_t median_time_past = 0;
     // The ledger after this block, when some sharing chain computed it and a chain still
     // holds it (see ChainOptions::shared_validation). Published states are never modified.
     std::weak_ptr<const LedgerState> state_after;
