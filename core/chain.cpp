@@ -141,6 +141,16 @@ const BlockIndex* Chain::find(const Hash256& hash) const {
     return index != nullptr && status(index) != BlockIndex::Status::kUnknown ? index : nullptr;
 }
 
+void Chain::prefetch(int stage) const noexcept {
+    if (stage == 0) {
+        __builtin_prefetch(&tip_);
+        __builtin_prefetch(&entries_);
+        __builtin_prefetch(&orphans_);
+    } else if (!entries_.empty()) {
+        __builtin_prefetch(&entries_.back());  // the newest block's entry
+    }
+}
+
 bool Chain::knows(const Hash256& hash) const {
     return find(hash) != nullptr || is_orphan(hash);
 }

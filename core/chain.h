@@ -152,6 +152,8 @@ class Chain {
     // True when `a` is preferred to `b` as a tip (more work, then the tie-break).
     bool better(const BlockIndex* a, const BlockIndex* b) const { return CandidateOrder{this}(a, b); }
     const BlockIndex* tip() const { return tip_; }
+    // See Node::prefetch.
+    void prefetch(int stage) const noexcept;
     const BlockIndex* genesis() const { return active_.front(); }
     std::uint64_t height() const { return tip()->height; }
     const LedgerState& state() const { return *state_; }

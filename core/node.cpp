@@ -57,6 +57,15 @@ void Node::on_message(PeerId from, const Message& message) {
     }
 }
 
+void Node::prefetch(int stage) const noexcept {
+    chain_.prefetch(stage);
+    if (stage == 0) {
+        __builtin_prefetch(&requests_);
+    } else if (!requests_.empty()) {
+        __builtin_prefetch(requests_.data());
+    }
+}
+
 void Node::on_peer_connected(PeerId peer) {
     // A new connection: compact-relay choices made over the old one are gone on both ends.
     std::erase(high_bandwidth_chosen_, peer);

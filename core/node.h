@@ -166,6 +166,10 @@ class Node {
     void restart();
 
     int id() const { return id_; }
+    // A hint to the memory system from a simulator that knows a message is coming: start
+    // loading what handling one reads. Stage 0 only computes addresses (this object may not
+    // be loaded yet); stage 1 follows the pointers stage 0 brought in. Changes nothing.
+    void prefetch(int stage) const noexcept;
     const Chain& chain() const { return chain_; }
     const Mempool& mempool() const { return mempool_; }
     const NodeConfig& config() const { return config_; }

@@ -58,6 +58,15 @@ class Callback {
         ops_->invoke(storage_);
     }
 
+    // Asks the held callable to start loading what it will touch when invoked, if it can say:
+    // a callable with a `void prefetch(int stage) const noexcept` member, held inline. Stage 0
+    // comes first, from a few events ahead, and may only compute addresses; stage 1, one
+    // event later, may read what stage 0 loaded to find the next level. Only hints to the
+    // memory system: they change nothing the callable does. A no-op on an empty Callback.
+    void prefetch(int stage) const noexcept {
+        if (ops_ != nullptr && ops_->prefetch != nullptr) ops_->prefetch(storage_, stage);
+    }
+
     // Destroys the held callable (if any); the Callback becomes empty.
     void reset() noexcept {
         if (ops_ != nullptr && ops_->destroy != nullptr) ops_->destroy(storage_);
@@ -73,7 +82,16 @@ class Callback {
         std::size_t size;
         // nullptr when nothing needs destroying.
         void (*destroy)(void* storage) noexcept;
+        // nullptr when the callable has no prefetch() (or lives on the heap).
+        void (*prefetch)(const void* storage, int stage) noexcept;
     };
+
+    template <class D>
+    static constexpr bool has_prefetch() {
+        return requires(const D& d) {
+            { d.prefetch(0) } noexcept;
+        };
+    }
 
     template <class D>
     static constexpr bool fits_inline() {
@@ -96,6 +114,18 @@ class Callback {
         std::launder(static_cast<D*>(s))->~D();
     }
     template <class D>
+    static void prefetch_inline(const void* s, int stage) noexcept {
+        std::launder(static_cast<const D*>(s))->prefetch(stage);
+    }
+    template <class D>
+    static constexpr void (*prefetch_of())(const void*, int) noexcept {
+        if constexpr (has_prefetch<D>()) {
+            return &prefetch_inline<D>;
+        } else {
+            return nullptr;
+        }
+    }
+    template <class D>
     static D* heap_pointer(void* s) {
         D* p;
         std::memcpy(&p, s, sizeof p);
@@ -114,9 +144,10 @@ class Callback {
     static constexpr Ops kInlineOps{
         &invoke_inline<D>, std::is_trivially_copyable_v<D> ? nullptr : &move_inline<D>,
         std::is_empty_v<D> ? 0 : sizeof(D),  // an empty callable has no bytes worth copying
-        std::is_trivially_destructible_v<D> ? nullptr : &destroy_inline<D>};
+        std::is_trivially_destructible_v<D> ? nullptr : &destroy_inline<D>,
+        prefetch_of<D>()};
     template <class D>
-    static constexpr Ops kHeapOps{&invoke_heap<D>, nullptr, sizeof(D*), &destroy_heap<D>};
+    static constexpr Ops kHeapOps{&invoke_heap<D>, nullptr, sizeof(D*), &destroy_heap<D>, nullptr};
 
     void take(Callback& other) noexcept {
         ops_ = other.ops_;

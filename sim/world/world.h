@@ -154,7 +154,10 @@ class World final : private core::NodeObserver {
     // The neighbours `node` can relay to now; counts the others into withheld_.
     // The span is the network's own adjacency while no fault is in force, else relay_scratch_.
     std::span<const core::PeerId> relay_peers(int node);
-    void deliver(int from, int to, core::MessagePtr message);
+  public:  // for the delivery event (world.cpp)
+    void deliver(int from, NodeHost& host, core::MessagePtr message);
+
+  private:
     // Bytes `message` occupies on a link: its wire size, a block at least block_size.
     std::uint64_t transfer_size(const core::Message& message) const;
     // Validation time on the receiver: network.processing's per_block + per_tx + per_kb.

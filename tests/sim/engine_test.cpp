@@ -58,6 +58,60 @@ TEST(Callback, MoveOnlyCaptures) {
     EXPECT_EQ(result, 42);
 }
 
+// A callable that says what it will touch: counts its prefetch hints by stage.
+struct Hinted {
+    std::vector<int>* ran;
+    std::array<int, 2>* hints;
+    int id;
+    void operator()() { ran->push_back(id); }
+    void prefetch(int stage) const noexcept { ++(*hints)[static_cast<std::size_t>(stage)]; }
+};
+
+TEST(Callback, PrefetchReachesCallablesThatHaveOneAndOnlyThem) {
+    std::vector<int> ran;
+    std::array<int, 2> hints{};
+    Callback hinted = Hinted{&ran, &hints, 1};
+    hinted.prefetch(0);
+    hinted.prefetch(1);
+    hinted.prefetch(1);
+    EXPECT_EQ(hints[0], 1);
+    EXPECT_EQ(hints[1], 2);
+    EXPECT_TRUE(ran.empty());  // a hint never runs the callable
+
+    Callback moved = std::move(hinted);
+    moved.prefetch(0);
+    EXPECT_EQ(hints[0], 2);
+
+    Callback plain = [] {};
+    plain.prefetch(0);  // no prefetch member: a no-op
+    Callback empty;
+    empty.prefetch(1);  // empty: a no-op
+    moved();
+    EXPECT_EQ(ran, std::vector<int>{1});
+}
+
+// The scheduler hints upcoming events (stage 0 before stage 1, each at most once per event it
+// runs ahead of) and runs everything in (time, sequence) order as without hints.
+TEST(Scheduler, PrefetchHintsLeaveTheOrderAlone) {
+    Scheduler s;
+    std::vector<int> ran;
+    std::array<int, 2> hints{};
+    std::vector<int> expected;
+    for (int i = 0; i < 200; ++i) {
+        const core::Nanos t = (i * 7919) % 50 * kMillisecond;  // many ties, out of order
+        s.schedule_at(t, Hinted{&ran, &hints, i});
+    }
+    for (int t = 0; t < 50; ++t)
+        for (int i = 0; i < 200; ++i)
+            if ((i * 7919) % 50 == t) expected.push_back(i);
+    s.run();
+    EXPECT_EQ(ran, expected);
+    EXPECT_GT(hints[0], 0);
+    EXPECT_GT(hints[1], 0);
+    EXPECT_LE(hints[0], 200);
+    EXPECT_LE(hints[1], 200);
+}
+
 TEST(Scheduler, RunsInTimeOrderAndTiesInSchedulingOrder) {
     Scheduler s;
     std::string order;
