@@ -407,9 +407,7 @@ ValidationResult Node::admit_tx(const TransactionRef& tx, PeerId from) {
 }
 
 void Node::relay(const MessagePtr& message, PeerId except) {
-    for (PeerId peer : transport_.peers()) {
-        if (peer != except) transport_.send(peer, message);
-    }
+    transport_.relay(message, except);
 }
 
 ValidationResult Node::process_tx(const TransactionRef& tx, PeerId from) {

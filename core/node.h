@@ -71,6 +71,13 @@ class Transport {
     // Peers currently reachable, ascending. The span is lent: it stays valid until the next
     // call of peers() (send() does not invalidate it), so relaying builds no list.
     virtual std::span<const PeerId> peers() const = 0;
+    // Sends `message` to every peer in peers() but `except`, in peers() order. A transport
+    // that can do it more cheaply overrides it; the messages sent must be the same.
+    virtual void relay(const MessagePtr& message, PeerId except) {
+        for (PeerId peer : peers()) {
+            if (peer != except) send(peer, message);
+        }
+    }
 };
 
 // Callbacks for observers (metrics, trace digest, logs). Nodes know nothing about

@@ -166,6 +166,7 @@ Network::Network(Scheduler& scheduler, Topology topology, LinkParams params, Rng
       params_(params),
       loss_rng_(loss_rng),
       links_(topology_.edge_count()),
+      link_faults_(topology_.edge_count()),
       node_up_(topology_.node_count(), 1),
       group_(topology_.node_count(), 0) {
     assert(validate(params).ok());
@@ -215,7 +216,7 @@ int Network::link_between(int from, int to) const {
 
 bool Network::usable(int link) const {
     const auto [a, b] = topology_.links()[link];
-    return !links_[link].cut && node_up_[a] && node_up_[b] && group_[a] == group_[b];
+    return !link_faults_[link].cut && node_up_[a] && node_up_[b] && group_[a] == group_[b];
 }
 
 bool Network::link_usable(int a, int b) const {
@@ -241,18 +242,25 @@ Network::Dispatch Network::dispatch(int from, int to, std::uint64_t size_bytes) 
         ++counters_.dropped_no_link;
         return {};
     }
+    return dispatch_on(from, to, link, size_bytes);
+}
+
+Network::Dispatch Network::dispatch_on(int from, int to, int link, std::uint64_t size_bytes) {
     LinkState& state = links_[link];
-    if (state.cut) {
-        ++counters_.dropped_cut;
-        return {};
-    }
-    if (!node_up_[from] || !node_up_[to]) {
-        ++counters_.dropped_node_down;
-        return {};
-    }
-    if (group_[from] != group_[to]) {
-        ++counters_.dropped_partition;
-        return {};
+    // Without a fault in force every link is usable: the checks read nothing then.
+    if (!fault_free()) {
+        if (link_faults_[link].cut) {
+            ++counters_.dropped_cut;
+            return {};
+        }
+        if (!node_up_[from] || !node_up_[to]) {
+            ++counters_.dropped_node_down;
+            return {};
+        }
+        if (group_[from] != group_[to]) {
+            ++counters_.dropped_partition;
+            return {};
+        }
     }
 
     if (shared()) {
@@ -476,7 +484,7 @@ void Network::apply_fault(const std::vector<int>& candidates, Change change) {
         if (!now_usable) {
             // Invalidate messages in flight and forget the queued transfers.
             LinkState& state = links_[link];
-            state.broken_at = fault_epoch_;
+            link_faults_[link].broken_at = fault_epoch_;
             state.busy_until[0] = state.busy_until[1] = 0;
             if (shared()) abort_transfers(link);
         }
@@ -538,8 +546,8 @@ Status Network::cut(int a, int b) {
     const int link = topology_.link_id(a, b);
     if (link < 0) return Error{"cut: there is no link " + link_name(a, b)};
     apply_fault({link}, [&] {
-        if (!links_[link].cut) ++cut_links_;
-        links_[link].cut = true;
+        if (!link_faults_[link].cut) ++cut_links_;
+        link_faults_[link].cut = true;
     });
     return {};
 }
@@ -548,8 +556,8 @@ Status Network::restore(int a, int b) {
     const int link = topology_.link_id(a, b);
     if (link < 0) return Error{"restore: there is no link " + link_name(a, b)};
     apply_fault({link}, [&] {
-        if (links_[link].cut) --cut_links_;
-        links_[link].cut = false;
+        if (link_faults_[link].cut) --cut_links_;
+        link_faults_[link].cut = false;
     });
     return {};
 }

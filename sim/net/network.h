@@ -37,6 +37,7 @@
 //   - Single-threaded.
 #pragma once
 
+#include <cassert>
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -142,6 +143,11 @@ class Network {
     // destroyed unrun if the message is dropped. REQUIRES: both are valid node indices.
     template <class OnDelivery>
     void send(int from, int to, std::uint64_t size_bytes, OnDelivery&& on_delivery);
+    // The same as send() to adjacent(from)[index], without looking the link up.
+    // REQUIRES: index < adjacent(from).size().
+    template <class OnDelivery>
+    void send_adjacent(int from, std::uint32_t index, std::uint64_t size_bytes,
+                       OnDelivery&& on_delivery);
 
     // Faults. Each returns an Error (and changes nothing) if it names a missing node or link.
     // Splits the nodes into groups; nodes in no group form one more group. Replaces any earlier
@@ -186,10 +192,15 @@ class Network {
 
   private:
     static constexpr std::uint32_t kNoSlot = ~0u;
+    // What every send over a link reads: 32 bytes, two to a cache line.
     struct LinkState {
         core::Nanos latency = 0;
         std::uint64_t bandwidth_bps = 0;
         core::Nanos busy_until[2] = {0, 0};  // [0]: a -> b, [1]: b -> a (a < b)
+    };
+    static_assert(sizeof(LinkState) == 32);
+    // Read only once a fault has been applied.
+    struct LinkFault {
         std::uint32_t broken_at = 0;  // the fault epoch that last made it unusable (0: never)
         bool cut = false;
     };
@@ -224,6 +235,11 @@ class Network {
         bool lost = false;   // kShared: lost to `loss` (still occupies the link)
     };
     Dispatch dispatch(int from, int to, std::uint64_t size_bytes);
+    // dispatch() once the link is known.
+    Dispatch dispatch_on(int from, int to, int link, std::uint64_t size_bytes);
+    template <class OnDelivery>
+    void carry(const Dispatch& d, int from, int to, std::uint64_t size_bytes,
+               OnDelivery&& on_delivery);
     // The delivery event of a message on the FIFO path. Its prefetch hint (sim::Callback::
     // prefetch) loads the link's state, which a reply over the same link will read, and is
     // passed on to the delivery callable when that has one.
@@ -246,7 +262,7 @@ class Network {
     // state is never read.
     bool arrives(std::uint32_t link, std::uint32_t sent_epoch) {
         --in_flight_count_;
-        if (sent_epoch != fault_epoch_ && links_[link].broken_at > sent_epoch) {
+        if (sent_epoch != fault_epoch_ && link_faults_[link].broken_at > sent_epoch) {
             ++counters_.dropped_in_flight;
             return false;
         }
@@ -291,7 +307,8 @@ class Network {
     Rng loss_rng_;
     LinkChangeHandler on_link_change_;
 
-    std::vector<LinkState> links_;     // by link id
+    std::vector<LinkState> links_;       // by link id
+    std::vector<LinkFault> link_faults_;  // by link id
     // The topology's adjacency as flat arrays: node n's neighbours, ascending, are
     // adjacent_peer_[adjacent_begin_[n] .. adjacent_begin_[n + 1]), their links alongside.
     std::vector<std::uint32_t> adjacent_begin_;
@@ -322,7 +339,24 @@ class Network {
 
 template <class OnDelivery>
 void Network::send(int from, int to, std::uint64_t size_bytes, OnDelivery&& on_delivery) {
-    const Dispatch d = dispatch(from, to, size_bytes);
+    carry(dispatch(from, to, size_bytes), from, to, size_bytes,
+          std::forward<OnDelivery>(on_delivery));
+}
+
+template <class OnDelivery>
+void Network::send_adjacent(int from, std::uint32_t index, std::uint64_t size_bytes,
+                            OnDelivery&& on_delivery) {
+    const std::uint32_t at = adjacent_begin_[from] + index;
+    assert(at < adjacent_begin_[from + 1]);
+    const int to = adjacent_peer_[at];
+    ++counters_.sent;
+    carry(dispatch_on(from, to, adjacent_link_[at], size_bytes), from, to, size_bytes,
+          std::forward<OnDelivery>(on_delivery));
+}
+
+template <class OnDelivery>
+void Network::carry(const Dispatch& d, int from, int to, std::uint64_t size_bytes,
+                    OnDelivery&& on_delivery) {
     if (d.kind == Dispatch::Kind::kShared) {
         send_shared(from, to, d.link, size_bytes, Callback(std::forward<OnDelivery>(on_delivery)),
                     d.lost);

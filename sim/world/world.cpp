@@ -54,6 +54,10 @@ std::span<const core::PeerId> NodeHost::peers() const {
     return world_.relay_peers(id_);  // core::Node asks only when it relays
 }
 
+void NodeHost::relay(const core::MessagePtr& message, core::PeerId except) {
+    world_.relay(id_, message, except);
+}
+
 // --- Construction ------------------------------------------------------------------------
 
 World::World(const Scenario& scenario, RunOptions options)
@@ -380,10 +384,6 @@ core::Nanos World::processing_cost(const core::Message& m) const {
 }
 
 std::span<const core::PeerId> World::relay_peers(int node) {
-    // The node is about to send to these neighbours: start loading their links and hosts.
-    network_->prefetch_links(node);
-    for (int neighbour : network_->adjacent(node))
-        __builtin_prefetch(&hosts_[static_cast<std::size_t>(neighbour)]);
     if (network_->fault_free()) return network_->adjacent(node);
     std::vector<core::PeerId>& usable = relay_scratch_;
     usable.clear();
@@ -424,6 +424,25 @@ struct Delivery {
 void World::send(int from, int to, core::MessagePtr message) {
     const std::uint64_t size = transfer_size(*message);
     network_->send(from, to, size, Delivery{hosts_[to].get(), from, std::move(message)});
+}
+
+void World::relay(int from, const core::MessagePtr& message, core::PeerId except) {
+    if (!network_->fault_free()) {
+        for (core::PeerId peer : relay_peers(from)) {  // counts the withheld ones
+            if (peer != except) send(from, peer, message);
+        }
+        return;
+    }
+    network_->prefetch_links(from);
+    const std::span<const int> peers = network_->adjacent(from);
+    for (int peer : peers)
+        __builtin_prefetch(&hosts_[static_cast<std::size_t>(peer)]);
+    const std::uint64_t size = transfer_size(*message);
+    for (std::uint32_t i = 0; i < peers.size(); ++i) {
+        const int peer = peers[i];
+        if (peer == except) continue;
+        network_->send_adjacent(from, i, size, Delivery{hosts_[static_cast<std::size_t>(peer)].get(), from, message});
+    }
 }
 
 void World::deliver(int from, NodeHost& host, core::MessagePtr message) {

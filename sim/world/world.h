@@ -106,6 +106,7 @@ class alignas(64) NodeHost final : public core::Clock, public core::Transport {
     void cancel(core::TimerId id) override;
     void send(core::PeerId to, core::MessagePtr message) override;
     std::span<const core::PeerId> peers() const override;
+    void relay(const core::MessagePtr& message, core::PeerId except) override;
 
     World& world_;
     int id_;
@@ -151,6 +152,9 @@ class World final : private core::NodeObserver {
 
     // Network and nodes.
     void send(int from, int to, core::MessagePtr message);
+    // core::Transport::relay for `from`: the sends peers() and send() would make, made over
+    // the adjacency directly while no fault is in force (no link lookups, one size).
+    void relay(int from, const core::MessagePtr& message, core::PeerId except);
     // The neighbours `node` can relay to now; counts the others into withheld_.
     // The span is the network's own adjacency while no fault is in force, else relay_scratch_.
     std::span<const core::PeerId> relay_peers(int node);

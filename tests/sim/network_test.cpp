@@ -90,6 +90,49 @@ TEST(Network, FifoAndBandwidthTimingIsExact) {
     h.expect_balanced();
 }
 
+// send_adjacent (a relay's sends, no link lookup) is send() to adjacent(from)[index]: the same
+// timing, the same FIFO queues and the same counters, faults included.
+TEST(Network, SendAdjacentIsSendToThatNeighbour) {
+    auto run = [](bool adjacent) {
+        TopologySpec spec;
+        spec.kind = TopologyKind::kRandomRegular;
+        spec.degree = 4;
+        Rng rng(7);
+        Topology t = std::move(build_topology(spec, 20, rng)).value();
+        EXPECT_TRUE(assign_latencies(t, uniform_latency(5 * kMillisecond, 50 * kMillisecond), rng).ok());
+        Harness h(std::move(t), link_params(8'000'000, 0.2), 3);
+        auto relay = [&h, adjacent](int from, std::uint64_t bytes, int label) {
+            const std::span<const int> peers = h.network->adjacent(from);
+            for (std::uint32_t i = 0; i < peers.size(); ++i) {
+                const int l = label * 100 + static_cast<int>(i);
+                auto record = [&h, l] { h.deliveries.emplace_back(h.scheduler.now(), l); };
+                if (adjacent) {
+                    h.network->send_adjacent(from, i, bytes, record);
+                } else {
+                    h.network->send(from, peers[i], bytes, record);
+                }
+            }
+        };
+        for (int n = 0; n < 20; ++n)
+            relay(n, 1000 + 37 * static_cast<std::uint64_t>(n), n);
+        h.at(30 * kMillisecond, [&] { EXPECT_TRUE(h.network->set_node_up(3, false).ok()); });
+        h.at(31 * kMillisecond, [&] {
+            for (int n = 0; n < 20; ++n)
+                relay(n, 500, 100 + n);
+        });
+        h.scheduler.run();
+        h.expect_balanced();
+        const NetworkCounters& c = h.network->counters();
+        return std::make_tuple(h.deliveries, c.sent, c.delivered, c.dropped_loss,
+                               c.dropped_node_down, c.dropped_in_flight);
+    };
+    const auto by_lookup = run(false);
+    const auto by_index = run(true);
+    EXPECT_EQ(by_lookup, by_index);
+    EXPECT_GT(std::get<4>(by_index), 0u);  // the crash dropped some
+    EXPECT_GT(std::get<3>(by_index), 0u);  // and loss some
+}
+
 TEST(Network, TransferTimeRoundsUpToWholeNanoseconds) {
     // 1 byte at 3 bit/s: 8/3 s = 2666666666.67 ns, rounded up.
     Harness h(make_topology(TopologyKind::kLine, 2, 0), link_params(3, 0.0));
