@@ -346,6 +346,7 @@ void Network::send(int from, int to, std::uint64_t size_bytes, OnDelivery&& on_d
 template <class OnDelivery>
 void Network::send_adjacent(int from, std::uint32_t index, std::uint64_t size_bytes,
                             OnDelivery&& on_delivery) {
+    assert(0 <= from && from < node_count());
     const std::uint32_t at = adjacent_begin_[from] + index;
     assert(at < adjacent_begin_[from + 1]);
     const int to = adjacent_peer_[at];

@@ -441,7 +441,8 @@ void World::relay(int from, const core::MessagePtr& message, core::PeerId except
     for (std::uint32_t i = 0; i < peers.size(); ++i) {
         const int peer = peers[i];
         if (peer == except) continue;
-        network_->send_adjacent(from, i, size, Delivery{hosts_[static_cast<std::size_t>(peer)].get(), from, message});
+        NodeHost* host = hosts_[static_cast<std::size_t>(peer)].get();
+        network_->send_adjacent(from, i, size, Delivery{host, from, message});
     }
 }
 

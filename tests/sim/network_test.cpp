@@ -99,7 +99,8 @@ TEST(Network, SendAdjacentIsSendToThatNeighbour) {
         spec.degree = 4;
         Rng rng(7);
         Topology t = std::move(build_topology(spec, 20, rng)).value();
-        EXPECT_TRUE(assign_latencies(t, uniform_latency(5 * kMillisecond, 50 * kMillisecond), rng).ok());
+        const LatencySpec latency = uniform_latency(5 * kMillisecond, 50 * kMillisecond);
+        EXPECT_TRUE(assign_latencies(t, latency, rng).ok());
         Harness h(std::move(t), link_params(8'000'000, 0.2), 3);
         auto relay = [&h, adjacent](int from, std::uint64_t bytes, int label) {
             const std::span<const int> peers = h.network->adjacent(from);
