@@ -250,10 +250,17 @@ class Network {
         std::uint32_t epoch;
         D deliver;
         void operator()() {
-            if (network->arrives(link, epoch)) deliver();
+            if (!network->arrives(link, epoch)) return;
+            // A reply to the sender goes back over this link: link_between tries it first.
+            network->arriving_link_ = link;
+            deliver();
+            network->arriving_link_ = kNoSlot;
         }
         void prefetch(int stage) const noexcept {
-            if (stage == 0) __builtin_prefetch(&network->links_[link]);
+            if (stage == 0) {
+                __builtin_prefetch(&network->links_[link]);
+                __builtin_prefetch(&network->topology_.links()[link]);
+            }
             if constexpr (requires { deliver.prefetch(stage); }) deliver.prefetch(stage);
         }
     };
@@ -315,6 +322,7 @@ class Network {
     std::vector<int> adjacent_peer_;
     std::vector<int> adjacent_link_;
     mutable std::uint32_t last_adjacent_ = 0;  // link_between's last answer (a position above)
+    std::uint32_t arriving_link_ = kNoSlot;    // the link of the delivery being run, if any
     std::vector<char> node_up_;        // by node
     std::vector<int> group_;           // partition group by node; all 0 when healed
     std::uint32_t fault_epoch_ = 0;    // fault calls so far
