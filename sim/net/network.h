@@ -278,8 +278,9 @@ class Network {
     }
 
     bool usable(int link) const;
-    // The id of the link from `from` to `to`, or -1: a search of from's neighbours in the
-    // flat adjacency below (what Topology::link_id answers, without its per-node vectors).
+    // The id of the link from `from` to `to`, or -1: the link of the delivery being run if it
+    // joins them (a reply), else a search of from's neighbours in the flat adjacency below
+    // (what Topology::link_id answers, without its per-node vectors).
     int link_between(int from, int to) const;
     // Runs `change` in a new fault epoch, then marks broken, and reports, every link among
     // `candidates` (ascending link ids) whose usability changed.
