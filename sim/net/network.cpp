@@ -200,9 +200,10 @@ Network::Network(Scheduler& scheduler, Topology topology, LinkParams params, Rng
 
 int Network::link_between(int from, int to) const {
     // A reply, sent while a delivery over the same link runs.
-    if (arriving_link_ != kNoSlot) {
+    if (arriving_link_ != kNoLink) {
         const auto [a, b] = topology_.links()[arriving_link_];
-        if ((a == from && b == to) || (a == to && b == from)) return static_cast<int>(arriving_link_);
+        if ((a == from && b == to) || (a == to && b == from))
+            return static_cast<int>(arriving_link_);
     }
     // A node relays to its peers in order, so the entry after the last answer is tried first.
     const std::uint32_t begin = adjacent_begin_[from], end = adjacent_begin_[from + 1];

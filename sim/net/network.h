@@ -192,6 +192,7 @@ class Network {
 
   private:
     static constexpr std::uint32_t kNoSlot = ~0u;
+    static constexpr std::uint32_t kNoLink = ~0u;
     // What every send over a link reads: 32 bytes, two to a cache line.
     struct LinkState {
         core::Nanos latency = 0;
@@ -254,7 +255,7 @@ class Network {
             // A reply to the sender goes back over this link: link_between tries it first.
             network->arriving_link_ = link;
             deliver();
-            network->arriving_link_ = kNoSlot;
+            network->arriving_link_ = kNoLink;
         }
         void prefetch(int stage) const noexcept {
             if (stage == 0) {
@@ -323,7 +324,7 @@ class Network {
     std::vector<int> adjacent_peer_;
     std::vector<int> adjacent_link_;
     mutable std::uint32_t last_adjacent_ = 0;  // link_between's last answer (a position above)
-    std::uint32_t arriving_link_ = kNoSlot;    // the link of the delivery being run, if any
+    std::uint32_t arriving_link_ = kNoLink;    // the link of the delivery being run, if any
     std::vector<char> node_up_;        // by node
     std::vector<int> group_;           // partition group by node; all 0 when healed
     std::uint32_t fault_epoch_ = 0;    // fault calls so far

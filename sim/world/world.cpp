@@ -55,7 +55,11 @@ std::span<const core::PeerId> NodeHost::peers() const {
 }
 
 void NodeHost::relay(const core::MessagePtr& message, core::PeerId except) {
-    world_.relay(id_, message, except);
+    if (world_.network_->fault_free()) {
+        world_.relay_fault_free(id_, message, except);
+    } else {
+        Transport::relay(message, except);  // through peers(), which counts the withheld
+    }
 }
 
 // --- Construction ------------------------------------------------------------------------
@@ -401,11 +405,9 @@ std::span<const core::PeerId> World::relay_peers(int node) {
     return usable;
 }
 
-namespace {
-
 // A message's delivery to its receiver's host. prefetch() (the scheduler's hint, a few events
 // ahead) starts loading what a delivery reads: the host, the node's hot state and the message.
-struct Delivery {
+struct World::Delivery {
     NodeHost* host;
     int from;
     core::MessagePtr message;
@@ -419,20 +421,12 @@ struct Delivery {
     }
 };
 
-}  // namespace
-
 void World::send(int from, int to, core::MessagePtr message) {
     const std::uint64_t size = transfer_size(*message);
     network_->send(from, to, size, Delivery{hosts_[to].get(), from, std::move(message)});
 }
 
-void World::relay(int from, const core::MessagePtr& message, core::PeerId except) {
-    if (!network_->fault_free()) {
-        for (core::PeerId peer : relay_peers(from)) {  // counts the withheld ones
-            if (peer != except) send(from, peer, message);
-        }
-        return;
-    }
+void World::relay_fault_free(int from, const core::MessagePtr& message, core::PeerId except) {
     network_->prefetch_links(from);
     const std::span<const int> peers = network_->adjacent(from);
     for (int peer : peers)

@@ -152,16 +152,15 @@ class World final : private core::NodeObserver {
 
     // Network and nodes.
     void send(int from, int to, core::MessagePtr message);
-    // core::Transport::relay for `from`: the sends peers() and send() would make, made over
-    // the adjacency directly while no fault is in force (no link lookups, one size).
-    void relay(int from, const core::MessagePtr& message, core::PeerId except);
+    // core::Transport::relay for `from` while no fault is in force: the sends peers() and
+    // send() would make, made over the adjacency directly (no link lookups, one size).
+    void relay_fault_free(int from, const core::MessagePtr& message, core::PeerId except);
     // The neighbours `node` can relay to now; counts the others into withheld_.
     // The span is the network's own adjacency while no fault is in force, else relay_scratch_.
     std::span<const core::PeerId> relay_peers(int node);
-  public:  // for the delivery event (world.cpp)
+    // A message's delivery event (world.cpp).
+    struct Delivery;
     void deliver(int from, NodeHost& host, core::MessagePtr message);
-
-  private:
     // Bytes `message` occupies on a link: its wire size, a block at least block_size.
     std::uint64_t transfer_size(const core::Message& message) const;
     // Validation time on the receiver: network.processing's per_block + per_tx + per_kb.
