@@ -11,6 +11,11 @@
 namespace sim {
 namespace {
 
+// Buckets of at most kSortedRun keys, spanning at most 2^(kSortedRunBits - 1) ns (16 ms), are
+// sorted into the front run instead of spread.
+constexpr std::size_t kSortedRun = 32;
+constexpr std::size_t kSortedRunBits = 25;
+
 [[noreturn]] void fail(const char* what) {
     std::fprintf(stderr, "sim::Scheduler: %s\n", what);
     std::abort();

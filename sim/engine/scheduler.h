@@ -113,10 +113,6 @@ class Scheduler {
     static constexpr std::uint32_t kChunkBits = 10;
     static constexpr std::uint32_t kChunkSize = 1u << kChunkBits;
     static constexpr std::size_t kBuckets = 65;  // bit_width of a 64-bit xor: 0..64
-    // Buckets of at most kSortedRun keys, spanning at most 2^(kSortedRunBits - 1) ns (16 ms),
-    // are sorted into the front run instead of spread.
-    static constexpr std::size_t kSortedRun = 32;
-    static constexpr std::size_t kSortedRunBits = 25;
 
     Slot& slot(std::uint64_t index) {
         return chunks_[index >> kChunkBits][index & (kChunkSize - 1)];
