@@ -7,6 +7,22 @@
 #include "core/pow.h"
 
 namespace core {
+namespace {
+
+// A block's announce and its block message, made once per block and kept in its BlockIndex
+// (see there): the same object for every sender.
+const MessagePtr& announce_of(const BlockIndex& index) {
+    if (!index.announce_message)
+        index.announce_message = Message::announce(index.hash(), index.height, index.chain_work);
+    return index.announce_message;
+}
+
+const MessagePtr& block_message_of(const BlockIndex& index) {
+    if (!index.block_message) index.block_message = Message::block_message(index.block);
+    return index.block_message;
+}
+
+}  // namespace
 
 Node::Node(int id, const ConsensusParams& params, BlockRef genesis, NodeConfig config, Clock& clock,
            Transport& transport, NodeObserver* observer)
@@ -73,7 +89,7 @@ void Node::on_peer_connected(PeerId peer) {
     const BlockIndex* tip = chain_.tip();
     while (tip->parent != nullptr && withheld(tip->hash()))
         tip = tip->parent;  // the best block this node has made public
-    transport_.send(peer, Message::announce(tip->hash(), tip->height, tip->chain_work));
+    transport_.send(peer, announce_of(*tip));
     // Pending transactions too, so a healed partition or a restarted node (whose pool was
     // lost) learns what the other side still wants mined.
     std::vector<TransactionRef> pending = mempool_.sorted();
@@ -102,7 +118,7 @@ void Node::handle_announce(PeerId from, const Message& m) {
 void Node::handle_get_block(PeerId from, const Message& m) {
     const BlockIndex* index = chain_.find(m.hash);
     if (index == nullptr || chain_.invalid(index) || withheld(m.hash)) return;
-    transport_.send(from, Message::block_message(index->block));
+    transport_.send(from, block_message_of(*index));
 }
 
 void Node::handle_block(PeerId from, const BlockRef& block) {
@@ -317,11 +333,9 @@ void Node::request_block_whole(PeerId from, const Hash256& hash) {
 }
 
 void Node::relay_block(const BlockRef& block, PeerId except) {
-    MessagePtr message;
+    const BlockIndex* index = chain_.find(block->hash());  // the node has it: it relays it
     if (config_.relay == RelayMode::kCompact) {
-        const BlockIndex* index = chain_.find(block->hash());
-        const MessagePtr announce =
-            Message::announce(block->hash(), index->height, index->chain_work);
+        const MessagePtr& announce = announce_of(*index);
         MessagePtr compact;
         for (PeerId peer : transport_.peers()) {
             if (peer == except) continue;
@@ -334,13 +348,8 @@ void Node::relay_block(const BlockRef& block, PeerId except) {
         }
         return;
     }
-    if (config_.relay == RelayMode::kPush) {
-        message = Message::block_message(block);
-    } else {
-        const BlockIndex* index = chain_.find(block->hash());
-        message = Message::announce(block->hash(), index->height, index->chain_work);
-    }
-    relay(message, except);
+    relay(config_.relay == RelayMode::kPush ? block_message_of(*index) : announce_of(*index),
+          except);
 }
 
 Node::Request* Node::find_request(const Hash256& hash) {

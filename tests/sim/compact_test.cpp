@@ -2,6 +2,7 @@
 // message sizes, and the same chain as announce relay.
 #include <map>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -39,6 +40,7 @@ class Line final : public core::NodeObserver {
         void cancel(core::TimerId t) override { (void)line->scheduler.cancel(EventId{t.value}); }
         void send(core::PeerId to, core::MessagePtr m) override {
             ++line->sent[m->kind];
+            line->sent_objects[m->kind].insert(m.get());
             const std::uint64_t size = m->wire_size();
             line->network->send(id, to, size, [this, to, m] { line->nodes[to]->on_message(id, *m); });
         }
@@ -49,7 +51,8 @@ class Line final : public core::NodeObserver {
         mutable std::vector<core::PeerId> usable;
     };
 
-    Line(int n, core::RelayMode relay, core::CompactConfig compact = {}) {
+    // `shared_tree`: the nodes share one core::BlockTree, as a World's do.
+    Line(int n, core::RelayMode relay, core::CompactConfig compact = {}, bool shared_tree = false) {
         params.pow_bits = 8;
         for (int i = 0; i < 4; ++i) {
             keys.push_back(core::derive_account_key(1, i));
@@ -71,6 +74,7 @@ class Line final : public core::NodeObserver {
         config.relay = relay;
         config.compact = compact;
         config.unix_time_at_zero = params.genesis_time;
+        if (shared_tree) config.chain.tree = std::make_shared<core::BlockTree>(genesis);
         for (int i = 0; i < n; ++i) {
             hosts[i].line = this;
             hosts[i].id = i;
@@ -122,6 +126,7 @@ class Line final : public core::NodeObserver {
     std::vector<std::unique_ptr<core::Node>> nodes;
     std::map<core::Hash256, std::vector<core::Nanos>> accepted;
     std::map<core::Message::Kind, int> sent;
+    std::map<core::Message::Kind, std::set<const core::Message*>> sent_objects;  // distinct ones
     int rebuilt = 0;
     int round_trips = 0;
     int whole_blocks = 0;
@@ -255,6 +260,28 @@ TEST(CompactRelay, MissingPaddingIsBinomialAndCostsARoundTrip) {
 
 // The same seed mines the same blocks under announce and compact relay when nothing about the
 // blocks depends on propagation timing: one miner, unlimited bandwidth, no processing.
+// A block's announce and block message are made once per BlockTree (BlockIndex's cache): nodes
+// that share the tree all send the same objects; nodes with trees of their own make their own.
+TEST(AnnounceRelay, NodesSharingATreeSendOneAnnounceAndOneBlockMessagePerBlock) {
+    for (bool shared : {true, false}) {
+        SCOPED_TRACE(shared ? "shared tree" : "a tree per node");
+        Line line(4, core::RelayMode::kAnnounce, {}, shared);
+        const core::BlockRef block = line.mine();
+        for (int i = 0; i < 4; ++i)
+            ASSERT_EQ(line.nodes[i]->chain().tip()->hash(), block->hash()) << "node " << i;
+        // On a line 0-1-2-3 nodes 0, 1 and 2 announce the block and serve it once each.
+        EXPECT_EQ(line.sent[core::Message::Kind::kAnnounce], 3);
+        EXPECT_EQ(line.sent[core::Message::Kind::kBlock], 3);
+        const std::size_t objects = shared ? 1 : 3;
+        EXPECT_EQ(line.sent_objects[core::Message::Kind::kAnnounce].size(), objects);
+        EXPECT_EQ(line.sent_objects[core::Message::Kind::kBlock].size(), objects);
+        for (const core::Message* m : line.sent_objects[core::Message::Kind::kAnnounce]) {
+            EXPECT_EQ(m->hash, block->hash());
+            EXPECT_EQ(m->height, 1u);
+        }
+    }
+}
+
 TEST(CompactRelay, MinesTheSameChainAndStateAsAnnounceRelay) {
     auto yaml = [](const char* relay) {
         return std::string(R"(
