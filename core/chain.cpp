@@ -146,8 +146,10 @@ void Chain::prefetch(int stage) const noexcept {
         __builtin_prefetch(&tip_);
         __builtin_prefetch(&entries_);
         __builtin_prefetch(&orphans_);
-    } else if (!entries_.empty()) {
-        __builtin_prefetch(&entries_.back());  // the newest block's entry
+        __builtin_prefetch(&active_);
+    } else {
+        if (!entries_.empty()) __builtin_prefetch(&entries_.back());  // the newest block's entry
+        __builtin_prefetch(&active_.back());  // the tip's slot: a new block's parent is there
     }
 }
 
@@ -446,16 +448,16 @@ void Chain::activate_best_chain(AcceptResult& out) {
         }
         if (best == nullptr) break;
 
-        std::vector<BlockIndex*> path;
+        path_.clear();
         BlockIndex* fork = best;
         while (!on_active_chain(fork)) {
-            path.push_back(fork);
+            path_.push_back(fork);
             fork = fork->parent;
         }
         if (tip() != fork) candidates_.insert(active_.back());  // may be needed if we fail
         while (tip() != fork)
             disconnect_tip();
-        for (auto it = path.rbegin(); it != path.rend(); ++it) {
+        for (auto it = path_.rbegin(); it != path_.rend(); ++it) {
             if (!connect(*it, out)) break;
         }
     }
