@@ -145,42 +145,38 @@ void Scheduler::push(const Key& key) {
     ++queued_;
 }
 
-bool Scheduler::pop_until(std::uint64_t limit, Key& key) {
+bool Scheduler::refill_until(std::uint64_t limit, Key& key) {
     std::vector<Key>& run = buckets_[0];
-    if (front_ == run.size()) {
-        run.clear();
-        front_ = 0;
-        if (occupied_ == 0) return false;
-        const auto lowest = static_cast<std::size_t>(std::countr_zero(occupied_)) + 1;
-        std::vector<Key>& spread = buckets_[lowest];
-        std::uint64_t earliest = spread.front().time;
+    run.clear();
+    front_ = 0;
+    if (occupied_ == 0) return false;
+    const auto lowest = static_cast<std::size_t>(std::countr_zero(occupied_)) + 1;
+    std::vector<Key>& spread = buckets_[lowest];
+    std::uint64_t earliest = spread.front().time;
+    for (const Key& k : spread)
+        earliest = std::min(earliest, k.time);
+    if (earliest > limit) return false;  // last_ stays: nothing is taken out
+    occupied_ &= ~(std::uint64_t{1} << (lowest - 1));
+    if (spread.size() <= kSortedRun && lowest <= kSortedRunBits) {
+        // A few keys close together: sorted once into the front run instead of spread
+        // level by level (a short span, so few later pushes land inside the run and have
+        // to be inserted). last_ becomes their latest time; the keys above differ from it
+        // where they differed from the old last_, so they stay where they are.
+        run.swap(spread);
+        std::sort(run.begin(), run.end(), [](const Key& a, const Key& b) {
+            return a.time != b.time ? a.time < b.time : a.tag < b.tag;
+        });
+        last_ = run.back().time;
+    } else {
+        // Every key of `spread` differs from the new last_ below bit `lowest - 1`, so each
+        // lands in a lower bucket; the ones at the new last_ land in the front run.
+        last_ = earliest;
         for (const Key& k : spread)
-            earliest = std::min(earliest, k.time);
-        if (earliest > limit) return false;  // last_ stays: nothing is taken out
-        occupied_ &= ~(std::uint64_t{1} << (lowest - 1));
-        if (spread.size() <= kSortedRun && lowest <= kSortedRunBits) {
-            // A few keys close together: sorted once into the front run instead of spread
-            // level by level (a short span, so few later pushes land inside the run and have
-            // to be inserted). last_ becomes their latest time; the keys above differ from it
-            // where they differed from the old last_, so they stay where they are.
-            run.swap(spread);
-            std::sort(run.begin(), run.end(), [](const Key& a, const Key& b) {
-                return a.time != b.time ? a.time < b.time : a.tag < b.tag;
-            });
-            last_ = run.back().time;
-        } else {
-            // Every key of `spread` differs from the new last_ below bit `lowest - 1`, so each
-            // lands in a lower bucket; the ones at the new last_ land in the front run.
-            last_ = earliest;
-            for (const Key& k : spread)
-                put(k);
-            spread.clear();
-            // Same time: order by tag, i.e. by sequence number.
-            std::sort(run.begin(), run.end(),
-                      [](const Key& a, const Key& b) { return a.tag < b.tag; });
-        }
-    } else if (run[front_].time > limit) {
-        return false;
+            put(k);
+        spread.clear();
+        // Same time: order by tag, i.e. by sequence number.
+        std::sort(run.begin(), run.end(),
+                  [](const Key& a, const Key& b) { return a.tag < b.tag; });
     }
     key = run[front_++];
     --queued_;

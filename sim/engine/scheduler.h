@@ -127,14 +127,24 @@ class Scheduler {
     }
     void push(const Key& key);
     // Appends `key` to its bucket and marks the bucket occupied (no count).
-    // Inline: the spread in pop_until moves every key through here several times.
+    // Inline: the spread in refill_until moves every key through here several times.
     void put(const Key& key) {
         const std::size_t b = bucket_of(key.time);
         buckets_[b].push_back(key);
         if (b > 0) occupied_ |= std::uint64_t{1} << (b - 1);
     }
     // The earliest key, if its time is <= limit: then true, with `key` filled and taken out.
-    bool pop_until(std::uint64_t limit, Key& key);
+    // Inline while the front run lasts (most pops); refill_until makes the next run.
+    bool pop_until(std::uint64_t limit, Key& key) {
+        std::vector<Key>& run = buckets_[0];
+        if (front_ == run.size()) return refill_until(limit, key);
+        if (run[front_].time > limit) return false;
+        key = run[front_++];
+        --queued_;
+        return true;
+    }
+    // pop_until once the front run is used up: the next run from the lowest bucket.
+    bool refill_until(std::uint64_t limit, Key& key);
     std::size_t queued() const { return queued_; }
     bool run_next(std::uint64_t limit);
     void compact_if_mostly_dead();
