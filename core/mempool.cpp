@@ -164,8 +164,7 @@ void Mempool::update_for_tip_change(const std::vector<BlockRef>& disconnected,
                                     const LedgerState& state) {
     // An empty pool and nothing disconnected: there is nothing to re-check and nothing to
     // remove, and the pool stays empty (every block, in a run without transactions).
-    if (disconnected.empty() && by_sender_nonce_.empty() && by_txid_.empty() && senders_.empty())
-        return;
+    if (disconnected.empty() && empty()) return;
     std::unordered_set<Hash256> confirmed;
     for (const auto& block : connected) {
         for (const auto& tx : block->txs())

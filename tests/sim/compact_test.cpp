@@ -258,8 +258,6 @@ TEST(CompactRelay, MissingPaddingIsBinomialAndCostsARoundTrip) {
     EXPECT_EQ(line.rebuilt, 0);
 }
 
-// The same seed mines the same blocks under announce and compact relay when nothing about the
-// blocks depends on propagation timing: one miner, unlimited bandwidth, no processing.
 // A block's announce and block message are made once per BlockTree (BlockIndex's cache): nodes
 // that share the tree all send the same objects; nodes with trees of their own make their own.
 TEST(AnnounceRelay, NodesSharingATreeSendOneAnnounceAndOneBlockMessagePerBlock) {
@@ -282,6 +280,8 @@ TEST(AnnounceRelay, NodesSharingATreeSendOneAnnounceAndOneBlockMessagePerBlock) 
     }
 }
 
+// The same seed mines the same blocks under announce and compact relay when nothing about the
+// blocks depends on propagation timing: one miner, unlimited bandwidth, no processing.
 TEST(CompactRelay, MinesTheSameChainAndStateAsAnnounceRelay) {
     auto yaml = [](const char* relay) {
         return std::string(R"(
