@@ -13,7 +13,7 @@ namespace {
 
 // Buckets of at most kSortedRun keys, spanning at most 2^(kSortedRunBits - 1) ns (16 ms), are
 // sorted into the front run instead of spread.
-constexpr std::size_t kSortedRun = 32;
+constexpr std::size_t kSortedRun = 1024;
 constexpr std::size_t kSortedRunBits = 25;
 
 [[noreturn]] void fail(const char* what) {
@@ -114,9 +114,9 @@ void Scheduler::run() {
 }
 
 std::uint32_t Scheduler::allocate_slot() {
-    if (free_head_ != kNoSlot) {
-        const std::uint32_t index = free_head_;
-        free_head_ = static_cast<std::uint32_t>(slot(index).tag);
+    if (!free_slots_.empty()) {
+        const std::uint32_t index = free_slots_.back();
+        free_slots_.pop_back();
         return index;
     }
     if (slot_count_ >= kNoSlot) fail("more than 2^24 - 1 events pending");
@@ -126,8 +126,8 @@ std::uint32_t Scheduler::allocate_slot() {
 }
 
 void Scheduler::free_slot(std::uint32_t index) {
-    slot(index).tag = free_head_;
-    free_head_ = index;
+    slot(index).tag = kFree;
+    free_slots_.push_back(index);
 }
 
 void Scheduler::push(const Key& key) {

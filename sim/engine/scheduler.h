@@ -33,9 +33,11 @@
 // sequential scan, a short sort or an append, where a binary or 4-ary heap takes a cache miss
 // per level once it outgrows the caches (at 100k nodes). The order is exactly (time, seq), as
 // a heap gives.
-// Callbacks live in a chunked slab (they never move while pending) with a free list. A slot
-// remembers the tag of its event, and an EventId is that tag: sequence numbers are never
-// reused, so a stale id can never match. Cancellation is lazy: the slot is freed at once and
+// Callbacks live in a chunked slab (they never move while pending). Free slots are kept on a
+// stack of indices, not threaded through the slots: taking one reads no slot, so a burst of
+// sends (a relay) does not walk a chain of cold slots. A slot remembers the tag of its event,
+// and an EventId is that tag: sequence numbers are never reused, so a stale id can never
+// match. Cancellation is lazy: the slot is freed at once and
 // the key, whose tag no longer matches, is skipped when it surfaces (the buckets are compacted
 // when dead keys outnumber live ones).
 #pragma once
@@ -99,8 +101,8 @@ class Scheduler {
     };
     struct Slot {
         Callback callback;
-        // The tag of the pending event; when the slot is free, the next free slot (a value below
-        // 2^kSlotBits, which no tag can be since seq starts at 1); kRunning while running.
+        // The tag of the pending event; kFree when the slot is free (no tag is below
+        // 2^kSlotBits, since seq starts at 1); kRunning while running.
         std::uint64_t tag = 0;
     };
     static_assert(sizeof(Key) == 16);
@@ -110,6 +112,7 @@ class Scheduler {
     static constexpr std::uint64_t kMaxSeq = std::uint64_t{1} << (64 - kSlotBits);
     static constexpr std::uint32_t kNoSlot = static_cast<std::uint32_t>(kSlotMask);
     static constexpr std::uint64_t kRunning = kSlotMask;
+    static constexpr std::uint64_t kFree = 0;
     static constexpr std::uint32_t kChunkBits = 10;
     static constexpr std::uint32_t kChunkSize = 1u << kChunkBits;
     static constexpr std::size_t kBuckets = 65;  // bit_width of a 64-bit xor: 0..64
@@ -162,7 +165,7 @@ class Scheduler {
     std::uint64_t occupied_ = 0;  // bit b - 1 set: bucket b (1..64) is not empty
     std::vector<std::unique_ptr<Slot[]>> chunks_;
     std::uint32_t slot_count_ = 0;
-    std::uint32_t free_head_ = kNoSlot;
+    std::vector<std::uint32_t> free_slots_;  // a stack: the latest freed is reused first
 };
 
 }  // namespace sim
