@@ -52,6 +52,19 @@ std::string read_file(const std::string& path);
 // never used inside a simulation).
 void os_random(unsigned char* out, std::size_t size);
 
+// Transparent huge pages for large runs (huge_pages.cpp). remember_command_line comes first in
+// main: it keeps argv for the restart and, in a restarted process, puts the environment back.
+// use_huge_pages(mode, nodes), mode "auto" (on from kHugePageNodes nodes), "on" or "off":
+// when on, the kernel offers huge pages and glibc's malloc is not yet using them, re-executes
+// this process with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 and does not return; otherwise (or
+// if the restart fails) returns and the run goes on as it is. huge_pages_active() says whether
+// glibc's malloc was started with huge pages: this process is the restarted one, or the user
+// set glibc.malloc.hugetlb to a non-zero value themselves.
+inline constexpr int kHugePageNodes = 10'000;
+void remember_command_line(char** argv);
+void use_huge_pages(const std::string& mode, int nodes);
+bool huge_pages_active();
+
 // `exit_code` is what main returns when a subcommand sets it without throwing.
 void add_inspect_commands(CLI::App& app);
 void add_wallet_commands(CLI::App& app, int& exit_code);

@@ -66,6 +66,7 @@ void check_command_word(const CLI::App& app, int argc, char** argv) {
 
 int main(int argc, char** argv) {
     int exit_code = 0;
+    cli::remember_command_line(argv);
     try {
         std::array<unsigned char, 32> blind;
         cli::os_random(blind.data(), blind.size());

@@ -1,6 +1,6 @@
 // chainsim run SCENARIO [--seed N] [--out DIR] [--set path=value]... [--no-plots]
 //              [--check-determinism] [--no-shared-validation] [--quiet]
-//              [--max-events N] [--max-wall DURATION]
+//              [--max-events N] [--max-wall DURATION] [--huge-pages auto|on|off]
 // chainsim validate SCENARIO
 #include <unistd.h>
 
@@ -29,6 +29,7 @@ struct RunArgs {
     bool quiet = false;
     std::uint64_t max_events = 0;
     std::string max_wall;
+    std::string huge_pages = "auto";
 };
 
 // The machine's memory in bytes (0 if unknown), for the work estimate.
@@ -95,6 +96,8 @@ int run_command(const RunArgs& args) {
     std::vector<std::string> sets = args.sets;
     if (args.seed) sets.push_back("seed=" + std::to_string(parse_seed_flag("--seed", *args.seed)));
     sim::Scenario scenario = load_scenario_or_fail(args.scenario, sets);
+    // Before anything is printed: it may restart the process.
+    use_huge_pages(args.huge_pages, scenario.network.nodes);
     check_work(scenario, args.scenario);
     sim::RunConfig config;
     config.max_events = args.max_events;
@@ -119,6 +122,7 @@ int run_command(const RunArgs& args) {
     for (const auto& w : outcome->warnings)
         std::cerr << "chainsim: warning: " << w << "\n";
 
+    outcome->report["huge_pages"] = huge_pages_active();
     const std::string out =
         args.out.empty() ? "runs/" + scenario.name + "-" + std::to_string(config.seed) : args.out;
     reports::SeriesOptions series;
@@ -177,6 +181,10 @@ void add_run_commands(CLI::App& app, int& exit_code) {
                     "stop with an error after this many scheduler events (default: no limit)");
     run->add_option("--max-wall", args->max_wall,
                     "stop with an error after this much wall time, e.g. 10m (default: no limit)");
+    run->add_option("--huge-pages", args->huge_pages,
+                    "back the heap with transparent huge pages: auto (from " +
+                        std::to_string(kHugePageNodes) + " nodes), on or off (default auto)")
+        ->check(CLI::IsMember({"auto", "on", "off"}));
     run->callback([args, &exit_code] { exit_code = run_command(*args); });
 
     auto path = std::make_shared<std::string>();

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/chainsim_binary.h"
@@ -319,6 +321,49 @@ TEST(Sweep, FinalProgressLineOnce) {
     EXPECT_EQ(r.exit_code, 3) << r.err;
     EXPECT_TRUE(contains(r.err, "run failed (seed 2, p1-value-1s)")) << r.err;
     EXPECT_EQ(lines_starting(r.err, "sweep: 4/4 runs done").size(), 1u) << r.err;
+}
+
+// --huge-pages (docs/performance.md §12): `on` restarts the run with glibc's malloc on
+// transparent huge pages where the kernel offers them, `off` and `auto` below 10 000 nodes do
+// not; the run itself, and so its digest, is the same either way. A bad value is refused.
+TEST(HugePages, RestartChangesHowMemoryIsMappedNotTheRun) {
+    ScratchDir dir;
+    const std::string file = dir.write("tiny.yaml", kTiny);
+    std::ifstream modes_file("/sys/kernel/mm/transparent_hugepage/enabled");
+    std::string modes;
+    std::getline(modes_file, modes);
+    const bool offered = modes.find("[always]") != std::string::npos ||
+                         modes.find("[madvise]") != std::string::npos;
+    std::string digest;
+    for (const std::string mode : {"on", "off", "auto"}) {
+        SCOPED_TRACE(mode);
+        const std::string out = (dir.path() / ("o-" + mode)).string();
+        const BinaryRun r = run_chainsim(
+            {"run", file, "--quiet", "--no-plots", "--huge-pages", mode, "--out", out}, dir);
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_EQ(r.out, "");  // a restart prints nothing twice, and --quiet nothing at all
+        const auto report = nlohmann::json::parse(chainsim_test::read_file(out + "/report.json"));
+        EXPECT_EQ(report["huge_pages"].get<bool>(), mode == "on" && offered);
+        if (digest.empty()) digest = report["trace_digest"].get<std::string>();
+        EXPECT_EQ(report["trace_digest"].get<std::string>(), digest);
+    }
+    // The user's own choice of the tunable stands; their other tunables do not stop a restart.
+    const std::vector<std::pair<std::string, bool>> users = {
+        {"glibc.malloc.hugetlb=0", false}, {"glibc.malloc.check=0", offered}};
+    for (const auto& [tunables, expected] : users) {
+        SCOPED_TRACE(tunables);
+        const std::string out = (dir.path() / "o-user").string();
+        const BinaryRun r =
+            run_chainsim({"run", file, "--quiet", "--no-plots", "--huge-pages", "on", "--out", out},
+                         dir, {"GLIBC_TUNABLES=" + tunables});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        const auto report = nlohmann::json::parse(chainsim_test::read_file(out + "/report.json"));
+        EXPECT_EQ(report["huge_pages"].get<bool>(), expected);
+        EXPECT_EQ(report["trace_digest"].get<std::string>(), digest);
+    }
+    const BinaryRun bad = run_chainsim({"run", file, "--huge-pages", "maybe"}, dir);
+    EXPECT_EQ(bad.exit_code, kExitBadInput) << bad.err;
+    EXPECT_TRUE(contains(bad.err, "--huge-pages")) << bad.err;
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -65,8 +66,10 @@ inline std::string read_file(const std::filesystem::path& path) {
     return s.str();
 }
 
-// Runs CHAINSIM_BINARY with `args` (no shell), stdout and stderr into files in `scratch`.
-inline BinaryRun run_chainsim(const std::vector<std::string>& args, const ScratchDir& scratch) {
+// Runs CHAINSIM_BINARY with `args` (no shell), stdout and stderr into files in `scratch`;
+// `env` ("NAME=value" each) is added to the child's environment.
+inline BinaryRun run_chainsim(const std::vector<std::string>& args, const ScratchDir& scratch,
+                              const std::vector<std::string>& env = {}) {
     const std::string out_path = (scratch.path() / "stdout.txt").string();
     const std::string err_path = (scratch.path() / "stderr.txt").string();
     std::vector<std::string> argv_strings{CHAINSIM_BINARY};
@@ -82,6 +85,10 @@ inline BinaryRun run_chainsim(const std::vector<std::string>& args, const Scratc
         const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (out < 0 || err < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0) ::_exit(127);
+        for (const std::string& e : env) {
+            const std::size_t eq = e.find('=');
+            ::setenv(e.substr(0, eq).c_str(), e.substr(eq + 1).c_str(), 1);
+        }
         ::execv(argv[0], argv.data());
         ::_exit(127);
     }
