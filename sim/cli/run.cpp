@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "reports/output.h"
@@ -96,8 +97,11 @@ int run_command(const RunArgs& args) {
     std::vector<std::string> sets = args.sets;
     if (args.seed) sets.push_back("seed=" + std::to_string(parse_seed_flag("--seed", *args.seed)));
     sim::Scenario scenario = load_scenario_or_fail(args.scenario, sets);
-    // Before anything is printed: it may restart the process.
-    use_huge_pages(args.huge_pages, scenario.network.nodes);
+    // Before anything is printed: it may restart the process, which reads the scenario again,
+    // so not when that is a pipe (`run <(generate)`) whose text is gone once read.
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(args.scenario, ec))
+        use_huge_pages(args.huge_pages, scenario.network.nodes);
     check_work(scenario, args.scenario);
     sim::RunConfig config;
     config.max_events = args.max_events;

@@ -1,11 +1,18 @@
 // What a new user met (issue 14): the command line says what it does and what was wrong,
 // through the real binary.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -325,7 +332,8 @@ TEST(Sweep, FinalProgressLineOnce) {
 
 // --huge-pages (docs/performance.md §12): `on` restarts the run with glibc's malloc on
 // transparent huge pages where the kernel offers them, `off` and `auto` below 10 000 nodes do
-// not; the run itself, and so its digest, is the same either way. A bad value is refused.
+// not, nor does a scenario read from a pipe; the run itself, and so its digest, is the same
+// either way. A bad value is refused.
 TEST(HugePages, RestartChangesHowMemoryIsMappedNotTheRun) {
     ScratchDir dir;
     const std::string file = dir.write("tiny.yaml", kTiny);
@@ -361,6 +369,30 @@ TEST(HugePages, RestartChangesHowMemoryIsMappedNotTheRun) {
         EXPECT_EQ(report["huge_pages"].get<bool>(), expected);
         EXPECT_EQ(report["trace_digest"].get<std::string>(), digest);
     }
+    // A scenario read from a pipe cannot be read again after a restart: no restart then.
+    const std::string fifo = (dir.path() / "scenario.fifo").string();
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    std::atomic<bool> done = false;
+    std::thread writer([&] {
+        std::ofstream(fifo) << kTiny;
+        // A second reader (a restarted process) gets an empty pipe and fails, rather than wait.
+        while (!done) {
+            const int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+            if (fd >= 0) ::close(fd);
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    });
+    const std::string piped_out = (dir.path() / "o-pipe").string();
+    const BinaryRun piped = run_chainsim(
+        {"run", fifo, "--quiet", "--no-plots", "--huge-pages", "on", "--out", piped_out}, dir);
+    done = true;
+    writer.join();
+    ASSERT_EQ(piped.exit_code, 0) << piped.err;
+    const auto piped_report =
+        nlohmann::json::parse(chainsim_test::read_file(piped_out + "/report.json"));
+    EXPECT_FALSE(piped_report["huge_pages"].get<bool>());
+    EXPECT_EQ(piped_report["trace_digest"].get<std::string>(), digest);
+
     const BinaryRun bad = run_chainsim({"run", file, "--huge-pages", "maybe"}, dir);
     EXPECT_EQ(bad.exit_code, kExitBadInput) << bad.err;
     EXPECT_TRUE(contains(bad.err, "--huge-pages")) << bad.err;
