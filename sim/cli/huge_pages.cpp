@@ -28,7 +28,19 @@ constexpr const char* kSavedTunables = "CHAINSIM_SAVED_GLIBC_TUNABLES";
 
 char** command_line = nullptr;
 bool restarted = false;
-bool user_asked = false;  // the user's own GLIBC_TUNABLES sets glibc.malloc.hugetlb, not to 0
+// The user's own GLIBC_TUNABLES sets glibc.malloc.hugetlb (user_chose), to a non-zero value
+// (user_asked).
+bool user_chose = false;
+bool user_asked = false;
+
+// Puts GLIBC_TUNABLES back to `saved` (nullptr: it was not set).
+void restore_tunables(const char* saved) {
+    if (saved != nullptr) {
+        ::setenv(kTunables, saved, 1);
+    } else {
+        ::unsetenv(kTunables);
+    }
+}
 
 // The kernel gives huge pages to regions that ask for them (madvise) or to all.
 bool kernel_offers_huge_pages() {
@@ -51,17 +63,15 @@ void remember_command_line(char** argv) {
         if (at == std::string::npos) return;
         std::string value = all.substr(at + set.size());
         value = value.substr(0, value.find(':'));
+        user_chose = true;
         user_asked = !value.empty() && value != "0";
         return;
     }
     restarted = true;
     ::unsetenv(kRestarted);
-    if (const char* saved = std::getenv(kSavedTunables)) {
-        ::setenv(kTunables, saved, 1);
-        ::unsetenv(kSavedTunables);
-    } else {
-        ::unsetenv(kTunables);
-    }
+    const char* saved = std::getenv(kSavedTunables);
+    restore_tunables(saved);  // copies `saved` before it is unset
+    if (saved != nullptr) ::unsetenv(kSavedTunables);
 }
 
 bool huge_pages_active() {
@@ -70,11 +80,10 @@ bool huge_pages_active() {
 
 void use_huge_pages(const std::string& mode, int nodes) {
     if (mode == "off" || (mode == "auto" && nodes < kHugePageNodes)) return;
-    if (restarted || command_line == nullptr || !kernel_offers_huge_pages()) return;
+    // The user chose for this tunable already (perhaps 0): theirs stands.
+    if (restarted || user_chose || command_line == nullptr || !kernel_offers_huge_pages()) return;
     const char* tunables = std::getenv(kTunables);
     const std::string before = tunables != nullptr ? tunables : "";
-    // The user chose for this tunable already (perhaps 0): theirs stands.
-    if (before.find(kHugeTunable) != std::string::npos) return;
     const std::string after = (before.empty() ? "" : before + ":") + kHugeTunable + "=1";
     if (tunables != nullptr) ::setenv(kSavedTunables, before.c_str(), 1);
     ::setenv(kTunables, after.c_str(), 1);
@@ -84,11 +93,7 @@ void use_huge_pages(const std::string& mode, int nodes) {
     // Could not restart: run as we are, with the environment as it was.
     ::unsetenv(kRestarted);
     ::unsetenv(kSavedTunables);
-    if (tunables != nullptr) {
-        ::setenv(kTunables, before.c_str(), 1);
-    } else {
-        ::unsetenv(kTunables);
-    }
+    restore_tunables(tunables != nullptr ? before.c_str() : nullptr);
 }
 
 }  // namespace cli

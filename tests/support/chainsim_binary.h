@@ -7,7 +7,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -78,6 +77,21 @@ inline BinaryRun run_chainsim(const std::vector<std::string>& args, const Scratc
     for (std::string& s : argv_strings)
         argv.push_back(s.data());
     argv.push_back(nullptr);
+    // The child's environment, made before fork: after it, only async-signal-safe calls.
+    std::vector<std::string> env_strings;
+    for (char** e = environ; *e != nullptr; ++e) {
+        const std::string entry = *e;
+        const std::string name = entry.substr(0, entry.find('=') + 1);
+        bool replaced = false;
+        for (const std::string& added : env)
+            replaced = replaced || added.compare(0, name.size(), name) == 0;
+        if (!replaced) env_strings.push_back(entry);
+    }
+    env_strings.insert(env_strings.end(), env.begin(), env.end());
+    std::vector<char*> envp;
+    for (std::string& s : env_strings)
+        envp.push_back(s.data());
+    envp.push_back(nullptr);
 
     BinaryRun run;
     const pid_t pid = ::fork();
@@ -85,11 +99,7 @@ inline BinaryRun run_chainsim(const std::vector<std::string>& args, const Scratc
         const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (out < 0 || err < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0) ::_exit(127);
-        for (const std::string& e : env) {
-            const std::size_t eq = e.find('=');
-            ::setenv(e.substr(0, eq).c_str(), e.substr(eq + 1).c_str(), 1);
-        }
-        ::execv(argv[0], argv.data());
+        ::execve(argv[0], argv.data(), envp.data());
         ::_exit(127);
     }
     EXPECT_GT(pid, 0) << "fork failed";
